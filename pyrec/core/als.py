@@ -1,0 +1,5 @@
+"""Placeholder: the iALS work fills this in."""
+
+
+class ImplicitALS:
+    pass

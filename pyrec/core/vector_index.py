@@ -1,0 +1,18 @@
+"""Placeholder: the vector-index work fills this in."""
+from pyrec import _core
+
+
+def simd_level() -> str:
+    return _core.simd_level()
+
+
+def available_simd_levels() -> list[str]:
+    return ["scalar"]
+
+
+def force_simd_level(level: str | None) -> None:
+    raise NotImplementedError
+
+
+class VectorIndex:
+    pass

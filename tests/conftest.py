@@ -1,0 +1,44 @@
+"""Shared fixtures. Real data lives in ../shared/data next to the checkout;
+tests that need it skip cleanly when it is absent."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.skip("../shared/data is not present")
+    return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def sample_videos(shared_data: Path) -> Path:
+    path = shared_data / "sample-videos"
+    if not path.is_dir():
+        pytest.skip("../shared/data/sample-videos is not present")
+    return path
+
+
+@pytest.fixture(scope="session")
+def movielens(shared_data: Path) -> Path:
+    path = shared_data / "ml-latest-small"
+    if not (path / "ratings.csv").is_file():
+        pytest.skip("../shared/data/ml-latest-small is not present")
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never touch the real user's library or cache from a test."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.delenv("PYREC_DB", raising=False)
+    monkeypatch.delenv("PYREC_CACHE", raising=False)
