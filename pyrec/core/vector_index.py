@@ -7,11 +7,11 @@ def simd_level() -> str:
 
 
 def available_simd_levels() -> list[str]:
-    return ["scalar"]
+    return list(_core.available_simd_levels())
 
 
 def force_simd_level(level: str | None) -> None:
-    raise NotImplementedError
+    _core.force_simd_level(level or "")
 
 
 class VectorIndex:

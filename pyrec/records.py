@@ -1,0 +1,109 @@
+"""Plain records that flow one way: scan/features produce them, the library
+stores them, the recommender and front ends read them back.
+
+They depend on nothing but numpy, so every part can import them without
+importing each other. Records are picklable: scan workers (processes) return
+them to the parent, which is the only writer of the database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+# Kinds of entity in the knowledge graph and the roles an edge can carry.
+ENTITY_KINDS = ("person", "genre", "tag", "studio", "series", "collection", "folder", "label")
+PERSON_ROLES = ("actor", "director", "writer", "producer", "creator")
+
+
+@dataclass(frozen=True)
+class FileStat:
+    """What the walker sees of a file without decoding it."""
+
+    path: str  # absolute, as the OS gave it (may contain any unicode)
+    size: int
+    mtime_ns: int
+    quick_hash: str = ""  # hex of size + a few sampled blocks; "" until computed
+
+
+@dataclass(frozen=True)
+class MediaProbe:
+    duration: float  # seconds
+    fps: float
+    width: int  # as displayed (after rotation)
+    height: int
+    codec: str  # FourCC as text, e.g. "avc1"
+    rotation: int = 0  # degrees clockwise the player must apply
+    frame_count: int = 0
+
+
+@dataclass
+class Keyframe:
+    time: float  # seconds into the video
+    phash: int  # 64-bit DCT perceptual hash as a signed int64 (fits SQLite INTEGER)
+    thumbnail: str | None = None  # path of a JPEG in the cache dir
+    sharpness: float = 0.0
+    brightness: float = 0.0
+
+
+@dataclass(frozen=True)
+class Label:
+    name: str  # e.g. "sports car"
+    score: float  # 0..1
+    source: str = "visual"  # model that produced it
+
+
+@dataclass(frozen=True)
+class EntityRef:
+    """An edge from a video to a graph node, e.g. (person "Ridley Scott", role director)."""
+
+    kind: str  # one of ENTITY_KINDS
+    name: str
+    role: str = ""  # e.g. "actor", "director"; "" where the kind says it all
+    weight: float = 1.0  # e.g. label score, actor billing order decay
+    extra: str = ""  # e.g. the character an actor plays
+
+
+@dataclass
+class TextInfo:
+    title: str = ""
+    original_title: str = ""
+    year: int | None = None
+    season: int | None = None
+    episode: int | None = None
+    plot: str = ""
+    tagline: str = ""
+    rating: float | None = None  # from .nfo, 0..10
+    media_type: str = ""  # "movie", "episode", "clip"
+    subtitles: str = ""  # a digest of subtitle text (first few thousand chars)
+    sources: tuple[str, ...] = ()  # which files the text came from (names, .nfo, .srt)
+
+
+@dataclass
+class Embedding:
+    model_id: str  # e.g. "efficientnet-lite0-int8/pool" or "minilm-l6-v2/text"
+    vector: np.ndarray  # float32, 1-D; video-level (keyframe vectors are pooled)
+
+
+@dataclass
+class VideoRecord:
+    """Everything scan learned about one file, stored in one transaction."""
+
+    file: FileStat
+    probe: MediaProbe
+    text: TextInfo = field(default_factory=TextInfo)
+    keyframes: list[Keyframe] = field(default_factory=list)
+    embeddings: list[Embedding] = field(default_factory=list)
+    labels: list[Label] = field(default_factory=list)
+    entities: list[EntityRef] = field(default_factory=list)
+    stats: dict[str, float] = field(default_factory=dict)  # colour, brightness, motion
+    warnings: list[str] = field(default_factory=list)  # non-fatal: a bad .nfo, no keyframes
+
+
+@dataclass(frozen=True)
+class ScanFailure:
+    """A file that could not be indexed, and why (one line)."""
+
+    file: FileStat
+    error: str
