@@ -1,0 +1,105 @@
+"""Turn one video file into a VideoRecord: media features plus everything its
+name, sidecars and folders say. Runs in scan worker processes, so it returns
+plain picklable records and never touches the database.
+"""
+
+from __future__ import annotations
+
+import os
+import traceback
+from dataclasses import dataclass, replace
+
+from pyrec.errors import MediaError, PyrecError
+from pyrec.features.extract import extract_video_features, text_embedding
+from pyrec.records import EntityRef, FileStat, ScanFailure, TextInfo, VideoRecord
+from pyrec.scan import names, nfo, subtitles
+
+
+@dataclass(frozen=True)
+class IndexOptions:
+    roots: tuple[str, ...]
+    thumbnail_dir: str | None
+    max_keyframes: int = 16
+    embed_text: bool = True
+
+
+def _merge_text(base: TextInfo, extra: TextInfo) -> TextInfo:
+    """Fields from a sidecar beat fields guessed from the file name."""
+    merged = replace(base)
+    for name in ("title", "original_title", "year", "season", "episode", "plot", "tagline", "rating", "media_type"):
+        value = getattr(extra, name)
+        if value not in (None, "", 0):
+            setattr(merged, name, value)
+    merged.sources = tuple(dict.fromkeys((*base.sources, *extra.sources)))
+    return merged
+
+
+def _dedupe(entities: list[EntityRef]) -> list[EntityRef]:
+    seen: dict[tuple[str, str, str], EntityRef] = {}
+    for e in entities:
+        key = (e.kind, e.name.casefold(), e.role)
+        if e.name.strip() and key not in seen:
+            seen[key] = e
+    return list(seen.values())
+
+
+def describe_text(path: str, roots: tuple[str, ...], warnings: list[str]) -> tuple[TextInfo, list[EntityRef]]:
+    """Title, plot, people, genres… from the file name, .nfo sidecars, subtitles and folders."""
+    text = names.parse_name(path)
+    entities: list[EntityRef] = list(names.folder_entities(path, list(roots)))
+    entities += names.series_entities(text)
+    for sidecar in nfo.find_nfo(path):
+        try:
+            info, found = nfo.parse_nfo(sidecar)
+        except PyrecError as exc:
+            warnings.append(exc.one_line())
+            continue
+        text = _merge_text(text, info)
+        entities += found
+    subtitle_files = subtitles.find_subtitles(path)
+    if subtitle_files:
+        try:
+            text.subtitles = subtitles.subtitle_digest(subtitle_files)
+            text.sources = (*text.sources, *subtitle_files)
+        except PyrecError as exc:
+            warnings.append(exc.one_line())
+    return text, _dedupe(entities)
+
+
+def index_file(stat: FileStat, options: IndexOptions) -> VideoRecord | ScanFailure:
+    """Index one file. Never raises: a failure comes back as a ScanFailure."""
+    try:
+        features = extract_video_features(
+            stat.path,
+            max_keyframes=options.max_keyframes,
+            thumbnail_dir=options.thumbnail_dir,
+            thumbnail_key=stat.quick_hash or None,
+        )
+        warnings = list(features.warnings)
+        text, entities = describe_text(stat.path, options.roots, warnings)
+        embeddings = list(features.embeddings)
+        if options.embed_text:
+            embedding = text_embedding(text, [e.name for e in entities if e.kind in ("genre", "tag", "person")])
+            if embedding is not None:
+                embeddings.append(embedding)
+        return VideoRecord(
+            file=stat,
+            probe=features.probe,
+            text=text,
+            keyframes=features.keyframes,
+            embeddings=embeddings,
+            labels=features.labels,
+            entities=entities,
+            stats=features.stats,
+            warnings=warnings,
+        )
+    except MediaError as exc:
+        return ScanFailure(stat, exc.one_line())
+    except PyrecError as exc:
+        return ScanFailure(stat, exc.one_line())
+    except MemoryError:
+        return ScanFailure(stat, f"{stat.path}: out of memory while decoding")
+    except Exception as exc:  # a bug or an exotic file: report it, keep scanning
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        location = f"{os.path.basename(where.filename)}:{where.lineno}"
+        return ScanFailure(stat, f"{stat.path}: unexpected {type(exc).__name__} ({exc}) at {location}")

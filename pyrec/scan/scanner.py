@@ -1,0 +1,250 @@
+"""Drive a scan: walk, sort files into unchanged / moved / new / changed /
+missing, index the new and changed ones in worker processes, and store each
+result as soon as it arrives (commit per file), so an interrupted scan resumes
+where it stopped and a cancelled one loses nothing already stored.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import asdict, dataclass, field, replace
+
+from pyrec.library import Library
+from pyrec.records import FileStat, ScanFailure, VideoRecord
+from pyrec.scan.indexer import IndexOptions, index_file
+from pyrec.scan.quickhash import quick_hash
+from pyrec.scan.walk import Walker
+
+
+@dataclass
+class ScanSummary:
+    added: int = 0
+    updated: int = 0
+    moved: int = 0
+    unchanged: int = 0
+    missing: int = 0
+    failed: int = 0
+    seconds: float = 0.0
+    cancelled: bool = False
+    errors: list[str] = field(default_factory=list)  # one line each, "path: reason"
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def indexed(self) -> int:
+        return self.added + self.updated
+
+    def nothing_readable(self) -> bool:
+        """True when the scan found files but could read none of them (exit 1)."""
+        seen = self.added + self.updated + self.moved + self.unchanged + self.failed
+        return (seen > 0 and self.failed == seen) or (seen == 0 and bool(self.errors))
+
+    def to_json(self) -> dict[str, object]:
+        data = asdict(self)
+        data["seconds"] = round(self.seconds, 3)
+        return data
+
+
+@dataclass(frozen=True)
+class ScanProgress:
+    phase: str  # "walking", "indexing", "done"
+    done: int
+    total: int
+    path: str
+    elapsed: float
+
+    @property
+    def files_per_second(self) -> float:
+        return self.done / self.elapsed if self.elapsed > 0 else 0.0
+
+    @property
+    def eta_seconds(self) -> float | None:
+        rate = self.files_per_second
+        return (self.total - self.done) / rate if rate > 0 and self.total >= self.done else None
+
+
+ProgressCallback = Callable[[ScanProgress], None]
+
+
+@dataclass
+class _Plan:
+    to_index: list[tuple[FileStat, bool]] = field(default_factory=list)  # (stat, is_update)
+    moved: list[tuple[int, FileStat]] = field(default_factory=list)
+    unchanged: int = 0
+    reappeared: list[tuple[int, FileStat]] = field(default_factory=list)
+    missing_ids: list[int] = field(default_factory=list)
+
+
+class Scanner:
+    """Scans folders into a Library. The library is only written from the
+    thread that calls ``scan``; workers return records."""
+
+    def __init__(
+        self,
+        library: Library,
+        *,
+        thumbnail_dir: str | os.PathLike[str] | None = None,
+        jobs: int | None = None,
+        exclude: Iterable[str] = (),
+        max_keyframes: int = 16,
+        embed_text: bool = True,
+    ) -> None:
+        self.library = library
+        self.thumbnail_dir = None if thumbnail_dir is None else os.fspath(thumbnail_dir)
+        self.jobs = max(1, jobs if jobs else (os.cpu_count() or 1))
+        self.exclude = tuple(exclude)
+        self.max_keyframes = max_keyframes
+        self.embed_text = embed_text
+
+    # -- planning ---------------------------------------------------------
+    def _plan(self, files: list[FileStat], roots: list[str], summary: ScanSummary) -> _Plan:
+        plan = _Plan()
+        known = self.library.known_files(roots)
+        on_disk = {f.path for f in files}
+        fresh: list[FileStat] = []
+        for f in files:
+            k = known.get(f.path)
+            if k is not None and k.size == f.size and k.mtime_ns == f.mtime_ns:
+                if k.status == "missing":  # drive came back
+                    plan.reappeared.append((k.id, replace(f, quick_hash=k.quick_hash)))
+                else:
+                    plan.unchanged += 1
+                continue
+            fresh.append(f)
+        vanished = {path: k for path, k in known.items() if path not in on_disk and k.status != "missing"}
+        claimed: set[int] = set()
+        for f in fresh:
+            try:
+                f = replace(f, quick_hash=quick_hash(f.path, f.size))
+            except OSError as exc:  # vanished or unreadable since the walk
+                summary.failed += 1
+                summary.errors.append(f"{f.path}: {exc.strerror or exc}")
+                continue
+            k = known.get(f.path)
+            if k is None:
+                moved_from = self._moved_from(f, on_disk, claimed)
+                if moved_from is not None:
+                    claimed.add(moved_from)
+                    plan.moved.append((moved_from, f))
+                    continue
+            plan.to_index.append((f, k is not None))
+        plan.missing_ids = [k.id for k in vanished.values() if k.id not in claimed]
+        return plan
+
+    def _moved_from(self, f: FileStat, on_disk: set[str], claimed: set[int]) -> int | None:
+        """The id of a known video with the same content whose old path is gone."""
+        for candidate in self.library.find_by_quick_hash(f.size, f.quick_hash):
+            if candidate.id in claimed or candidate.path in on_disk:
+                continue
+            if candidate.status == "missing" or not os.path.exists(candidate.path):
+                return candidate.id
+        return None
+
+    # -- running ----------------------------------------------------------
+    def scan(
+        self,
+        roots: Iterable[str | os.PathLike[str]],
+        *,
+        progress: ProgressCallback | None = None,
+        cancel: threading.Event | None = None,
+    ) -> ScanSummary:
+        started = time.monotonic()
+        summary = ScanSummary()
+        root_list = [os.path.abspath(os.fspath(r)) for r in roots]
+        report = Walker(self.exclude).walk(root_list)
+        summary.errors.extend(report.errors)
+        if progress:
+            progress(ScanProgress("walking", 0, len(report.files), "", time.monotonic() - started))
+        # A root that is gone (drive unplugged) must not mark its videos missing
+        # one by one as if deleted: its files are simply unknown this time.
+        reachable = [r for r in root_list if r not in report.unreachable_roots]
+        plan = self._plan(report.files, reachable, summary)
+        summary.unchanged = plan.unchanged
+        for video_id, f in plan.moved:
+            self.library.move_video(video_id, f)
+            summary.moved += 1
+        for video_id, f in plan.reappeared:
+            self.library.mark_present(video_id, f)
+            summary.unchanged += 1
+        if plan.missing_ids:
+            self.library.mark_missing(plan.missing_ids)
+            summary.missing = len(plan.missing_ids)
+
+        options = IndexOptions(
+            roots=tuple(reachable),
+            thumbnail_dir=self.thumbnail_dir,
+            max_keyframes=self.max_keyframes,
+            embed_text=self.embed_text,
+        )
+        is_update = {f.path: upd for f, upd in plan.to_index}
+        total = len(plan.to_index)
+        done = 0
+        for result in self._results([f for f, _ in plan.to_index], options, cancel):
+            self._store(result, is_update[result.file.path], summary)
+            done += 1
+            if progress:
+                progress(ScanProgress("indexing", done, total, result.file.path, time.monotonic() - started))
+        summary.cancelled = bool(cancel and cancel.is_set()) and done < total
+        summary.seconds = time.monotonic() - started
+        if progress:
+            progress(ScanProgress("done", done, total, "", summary.seconds))
+        return summary
+
+    def _store(self, result: VideoRecord | ScanFailure, is_update: bool, summary: ScanSummary) -> None:
+        if isinstance(result, ScanFailure):
+            self.library.record_failure(result)
+            summary.failed += 1
+            summary.errors.append(result.error)
+            return
+        self.library.upsert_video(result)
+        summary.warnings.extend(result.warnings)
+        if is_update:
+            summary.updated += 1
+        else:
+            summary.added += 1
+
+    def _results(
+        self, files: list[FileStat], options: IndexOptions, cancel: threading.Event | None
+    ) -> Iterator[VideoRecord | ScanFailure]:
+        """Index results as they complete; stops early (cleanly) on cancel."""
+        if not files:
+            return
+        if self.jobs == 1 or len(files) == 1:
+            for f in files:
+                if cancel and cancel.is_set():
+                    return
+                yield index_file(f, options)
+            return
+        # spawn, not fork: the parent may be a Qt app with threads, and ONNX
+        # Runtime's thread pools do not survive fork.
+        ctx = multiprocessing.get_context("spawn")
+        workers = min(self.jobs, len(files))
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+            pending: dict[Future[VideoRecord | ScanFailure], FileStat] = {}
+            queue = iter(files)
+            try:
+                for f in queue:  # keep a short queue so cancel takes effect soon
+                    pending[pool.submit(index_file, f, options)] = f
+                    if len(pending) >= workers * 2:
+                        break
+                while pending:
+                    if cancel and cancel.is_set():
+                        break
+                    finished, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                    for fut in finished:
+                        f = pending.pop(fut)
+                        try:
+                            yield fut.result()
+                        except Exception as exc:  # worker died (e.g. a decoder crash)
+                            yield ScanFailure(f, f"{f.path}: worker process failed ({type(exc).__name__}: {exc})")
+                        nxt = next(queue, None)
+                        if nxt is not None and not (cancel and cancel.is_set()):
+                            pending[pool.submit(index_file, nxt, options)] = nxt
+            finally:
+                for fut in pending:
+                    fut.cancel()
+                pool.shutdown(wait=True, cancel_futures=True)

@@ -1,0 +1,108 @@
+"""The one API the front ends (CLI, GUI) use. It owns the library connection,
+the cache dir and the long jobs; front ends never run SQL or call the core.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import sqlite3
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from pyrec import __version__, paths
+from pyrec.library import Library
+from pyrec.scan.scanner import ProgressCallback, Scanner, ScanSummary
+
+
+class PyrecService:
+    """A library plus what to do with it. Use as a context manager or call close()."""
+
+    def __init__(self, db_path: str | os.PathLike[str] | None = None, *, cache_dir: str | os.PathLike[str] | None = None) -> None:
+        self.db_path = paths.default_db_path(db_path)
+        self.cache_dir = Path(cache_dir) if cache_dir else paths.cache_dir()
+        self._library: Library | None = None
+        self._lock = threading.RLock()
+
+    # -- lifecycle ---------------------------------------------------------
+    @property
+    def library(self) -> Library:
+        with self._lock:
+            if self._library is None:
+                self._library = Library.open(self.db_path)
+            return self._library
+
+    @property
+    def thumbnail_dir(self) -> Path:
+        return paths.make_private_dir(self.cache_dir / "thumbnails")
+
+    def close(self) -> None:
+        with self._lock:
+            if self._library is not None:
+                self._library.close()
+                self._library = None
+
+    def __enter__(self) -> PyrecService:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- scanning ----------------------------------------------------------
+    def scan(
+        self,
+        roots: Iterable[str | os.PathLike[str]],
+        *,
+        exclude: Iterable[str] = (),
+        jobs: int | None = None,
+        progress: ProgressCallback | None = None,
+        cancel: threading.Event | None = None,
+    ) -> ScanSummary:
+        scanner = Scanner(self.library, thumbnail_dir=self.thumbnail_dir, jobs=jobs, exclude=exclude)
+        return scanner.scan(roots, progress=progress, cancel=cancel)
+
+    # -- reading -----------------------------------------------------------
+    def video(self, ref: str | int) -> dict[str, Any]:
+        """One video with what pyrec understood of it, by id or path."""
+        lib = self.library
+        row = lib.resolve(ref)
+        return {
+            **row.to_json(),
+            "keyframes": [k.to_json() for k in lib.keyframes(row.id)],
+            "labels": [{"name": l.name, "score": round(l.score, 4)} for l in lib.labels(row.id)],
+            "entities": [e.to_json() for e in lib.entities_of(row.id)],
+            "embeddings": lib.embedding_models(row.id),
+        }
+
+    def videos(self, *, status: str | None = "ok", limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+        return [v.to_json() for v in self.library.videos(status=status, limit=limit, offset=offset)]
+
+    # -- diagnostics -------------------------------------------------------
+    def doctor(self) -> dict[str, Any]:
+        """Versions, SIMD level, models and library stats, for bug reports."""
+        import cv2
+        import numpy
+        import onnxruntime
+
+        from pyrec.core import available_simd_levels, simd_level
+        from pyrec.models import verify_all
+
+        report: dict[str, Any] = {
+            "pyrec": __version__,
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "numpy": numpy.__version__,
+            "onnxruntime": onnxruntime.__version__,
+            "opencv": cv2.__version__,
+            "sqlite": sqlite3.sqlite_version,
+            "simd": {"active": simd_level(), "available": available_simd_levels()},
+            "models": verify_all(),
+            "paths": {"db": str(self.db_path), "cache": str(self.cache_dir), "config": str(paths.config_dir())},
+        }
+        if self.db_path.exists():
+            report["library"] = self.library.stats()
+        else:
+            report["library"] = None
+        return report
