@@ -66,7 +66,9 @@ def sniff_video(path: str | os.PathLike[str]) -> bool:
         return True
     if head[:3] == b"FLV":
         return True
-    return len(head) > 2 * _TS_PACKET and head[0] == head[_TS_PACKET] == head[2 * _TS_PACKET] == 0x47
+    # MPEG-TS: a sync byte every packet. "GIF8" also starts with 0x47 ('G').
+    is_ts = len(head) > 2 * _TS_PACKET and head[0] == head[_TS_PACKET] == head[2 * _TS_PACKET] == 0x47
+    return is_ts and not head.startswith(b"GIF8")
 
 
 @dataclass
