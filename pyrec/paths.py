@@ -37,10 +37,17 @@ def default_db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
 
 
 def make_private_dir(path: Path) -> Path:
-    """Create a user-only (0700) folder: a library of someone's history is private."""
+    """Create a user-only (0700) folder: a library of someone's history is private.
+
+    Only folders this call creates are restricted: ``--db /tmp/x.sqlite`` must
+    not chmod /tmp."""
+    if path.is_dir():
+        return path
+    missing = [p for p in (path, *path.parents) if not p.exists()]
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    try:
-        path.chmod(0o700)
-    except OSError:
-        pass
+    for created in missing:
+        try:
+            created.chmod(0o700)  # mkdir's mode is filtered by the umask
+        except OSError:
+            pass
     return path

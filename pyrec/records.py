@@ -75,7 +75,8 @@ class TextInfo:
     plot: str = ""
     tagline: str = ""
     rating: float | None = None  # from .nfo, 0..10
-    media_type: str = ""  # "movie", "episode", "clip"
+    media_type: str = ""  # "movie", "episode", "clip", "musicvideo"
+    series: str = ""  # the show an episode belongs to
     subtitles: str = ""  # a digest of subtitle text (first few thousand chars)
     sources: tuple[str, ...] = ()  # which files the text came from (names, .nfo, .srt)
 

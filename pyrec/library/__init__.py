@@ -1,0 +1,35 @@
+"""The only code in pyrec that writes SQL: schema, migrations, typed reads and writes."""
+
+from pyrec.library.connection import DEFAULT_BUSY_TIMEOUT
+from pyrec.library.library import Library
+from pyrec.library.migrations import SCHEMA_VERSION
+from pyrec.library.rows import (
+    INTERACTION_KINDS,
+    VIDEO_STATUSES,
+    EntityLink,
+    EntityStat,
+    Interaction,
+    KnownFile,
+    LibraryStats,
+    Profile,
+    SearchHit,
+    VideoEntity,
+    VideoInfo,
+)
+
+__all__ = [
+    "DEFAULT_BUSY_TIMEOUT",
+    "INTERACTION_KINDS",
+    "SCHEMA_VERSION",
+    "VIDEO_STATUSES",
+    "EntityLink",
+    "EntityStat",
+    "Interaction",
+    "KnownFile",
+    "Library",
+    "LibraryStats",
+    "Profile",
+    "SearchHit",
+    "VideoEntity",
+    "VideoInfo",
+]

@@ -24,9 +24,12 @@ class IndexOptions:
 
 
 def _merge_text(base: TextInfo, extra: TextInfo) -> TextInfo:
-    """Fields from a sidecar beat fields guessed from the file name."""
+    """Fields from a sidecar beat fields guessed from the file name; sidecars
+    come most general first (tvshow.nfo before the episode's own), so the
+    most specific one wins."""
     merged = replace(base)
-    for name in ("title", "original_title", "year", "season", "episode", "plot", "tagline", "rating", "media_type"):
+    for name in ("title", "original_title", "year", "season", "episode", "plot", "tagline", "rating",
+                 "media_type", "series"):
         value = getattr(extra, name)
         if value not in (None, "", 0):
             setattr(merged, name, value)
@@ -46,8 +49,7 @@ def _dedupe(entities: list[EntityRef]) -> list[EntityRef]:
 def describe_text(path: str, roots: tuple[str, ...], warnings: list[str]) -> tuple[TextInfo, list[EntityRef]]:
     """Title, plot, people, genres… from the file name, .nfo sidecars, subtitles and folders."""
     text = names.parse_name(path)
-    entities: list[EntityRef] = list(names.folder_entities(path, list(roots)))
-    entities += names.series_entities(text)
+    entities: list[EntityRef] = []
     for sidecar in nfo.find_nfo(path):
         try:
             info, found = nfo.parse_nfo(sidecar)
@@ -56,13 +58,13 @@ def describe_text(path: str, roots: tuple[str, ...], warnings: list[str]) -> tup
             continue
         text = _merge_text(text, info)
         entities += found
+    entities += names.series_entities(text)
+    # A "Breaking Bad" folder must not duplicate the series node.
+    entities += names.folder_entities(path, list(roots), exclude=[t for t in (text.series, text.title) if t])
     subtitle_files = subtitles.find_subtitles(path)
     if subtitle_files:
-        try:
-            text.subtitles = subtitles.subtitle_digest(subtitle_files)
-            text.sources = (*text.sources, *subtitle_files)
-        except PyrecError as exc:
-            warnings.append(exc.one_line())
+        text.subtitles = subtitles.subtitle_digest(subtitle_files, warnings=warnings)
+        text.sources = (*text.sources, *subtitle_files)
     return text, _dedupe(entities)
 
 

@@ -1,0 +1,88 @@
+"""Profiles and what each did: plays, likes, ratings, hides.
+
+Storage only: whether an incognito profile records anything is the service's
+policy; the flag is stored here so every front end sees the same answer."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+
+from pyrec.errors import NotFoundError
+from pyrec.library.base import LibraryBase
+from pyrec.library.codec import normalize_name
+from pyrec.library.rows import INTERACTION_KINDS, Interaction, Profile
+
+
+class BehaviourStore(LibraryBase):
+    def ensure_profile(self, name: str, *, incognito: bool = False) -> Profile:
+        """The profile called ``name`` (case-insensitive), created if new.
+        ``incognito`` applies only when it is created."""
+        clean = normalize_name(name)
+        if not clean:
+            raise ValueError("a profile needs a name")
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO profiles (name, created_at, incognito) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING",
+                (clean, time.time(), int(incognito)),
+            )
+            row = conn.execute("SELECT * FROM profiles WHERE name = ?", (clean,)).fetchone()
+        return _profile(row)
+
+    def profiles(self) -> list[Profile]:
+        with self._read() as conn:
+            return [_profile(r) for r in conn.execute("SELECT * FROM profiles ORDER BY id")]
+
+    def add_interaction(
+        self,
+        profile_id: int,
+        video_id: int,
+        kind: str,
+        *,
+        value: float | None = None,
+        position: float | None = None,
+        watched_seconds: float | None = None,
+        duration: float | None = None,
+        at: float | None = None,
+    ) -> int:
+        """Record one event; returns its id. ``at`` defaults to now (unix seconds)."""
+        if kind not in INTERACTION_KINDS:
+            raise ValueError(f"unknown interaction kind {kind!r}; use one of {INTERACTION_KINDS}")
+        with self._write() as conn:
+            if conn.execute("SELECT 1 FROM profiles WHERE id = ?", (profile_id,)).fetchone() is None:
+                raise NotFoundError(f"no profile with id {profile_id}", self._path)
+            if conn.execute("SELECT 1 FROM videos WHERE id = ?", (video_id,)).fetchone() is None:
+                raise NotFoundError(f"no video with id {video_id}", self._path)
+            row = conn.execute(
+                "INSERT INTO interactions (profile_id, video_id, kind, value, position, watched_seconds, "
+                "duration, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                (profile_id, video_id, kind, value, position, watched_seconds, duration,
+                 time.time() if at is None else at),
+            ).fetchone()
+        return int(row[0])
+
+    def interactions(self, profile_id: int, since: float | None = None) -> list[Interaction]:
+        """A profile's events, oldest first; ``since`` (unix seconds) is inclusive."""
+        with self._read() as conn:
+            rows = conn.execute(
+                "SELECT * FROM interactions WHERE profile_id = ? AND created_at >= ? ORDER BY created_at, id",
+                (profile_id, float("-inf") if since is None else since),
+            ).fetchall()
+        return [_interaction(r) for r in rows]
+
+    def delete_profile_history(self, profile_id: int) -> int:
+        """Forget every event of a profile (the profile itself stays). Returns rows deleted."""
+        with self._write() as conn:
+            return conn.execute("DELETE FROM interactions WHERE profile_id = ?", (profile_id,)).rowcount
+
+
+def _profile(row: sqlite3.Row) -> Profile:
+    return Profile(row["id"], row["name"], row["created_at"], bool(row["incognito"]))
+
+
+def _interaction(row: sqlite3.Row) -> Interaction:
+    return Interaction(
+        id=row["id"], profile_id=row["profile_id"], video_id=row["video_id"], kind=row["kind"],
+        value=row["value"], position=row["position"], watched_seconds=row["watched_seconds"],
+        duration=row["duration"], created_at=row["created_at"],
+    )

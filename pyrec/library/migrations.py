@@ -1,0 +1,307 @@
+"""Schema history. ``PRAGMA user_version`` holds the number of steps applied.
+
+Rules: steps are append-only. A released step is never edited (a library built
+by it exists on someone's disk); fix things with a new step. Each step runs in
+its own transaction together with the version bump, so a failure leaves the
+file exactly at the previous version.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyrec.errors import LibraryError
+from pyrec.library.connection import APPLICATION_ID, begin_immediate, translate
+
+Step = str | Callable[[sqlite3.Connection], None]
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int  # the user_version after this step
+    summary: str
+    step: Step  # an SQL script, or a function for work SQL alone cannot express
+
+
+# v1: the catalogue scan fills — files, probe, text, keyframes, vectors, graph.
+_V1_CATALOGUE = f"""
+PRAGMA application_id = {APPLICATION_ID};
+
+CREATE TABLE videos (
+    id          INTEGER PRIMARY KEY,
+    path        TEXT    NOT NULL UNIQUE,
+    size        INTEGER NOT NULL,
+    mtime_ns    INTEGER NOT NULL,
+    quick_hash  TEXT    NOT NULL DEFAULT '',
+    duration    REAL,
+    fps         REAL,
+    width       INTEGER,
+    height      INTEGER,
+    codec       TEXT,
+    rotation    INTEGER,
+    frame_count INTEGER,
+    status      TEXT    NOT NULL DEFAULT 'ok' CHECK (status IN ('ok', 'failed', 'missing')),
+    error       TEXT,
+    added_at    REAL    NOT NULL,
+    updated_at  REAL    NOT NULL,
+    title       TEXT    NOT NULL DEFAULT '',
+    year        INTEGER,
+    season      INTEGER,
+    episode     INTEGER,
+    plot        TEXT    NOT NULL DEFAULT '',
+    media_type  TEXT    NOT NULL DEFAULT '',
+    rating      REAL,
+    stats       TEXT    NOT NULL DEFAULT '{{}}' CHECK (json_valid(stats))
+);
+CREATE INDEX videos_status ON videos (status);
+-- moved/renamed detection looks files up by content fingerprint
+CREATE INDEX videos_fingerprint ON videos (size, quick_hash);
+
+CREATE TABLE texts (
+    video_id       INTEGER PRIMARY KEY REFERENCES videos (id) ON DELETE CASCADE,
+    original_title TEXT NOT NULL DEFAULT '',
+    tagline        TEXT NOT NULL DEFAULT '',
+    subtitles      TEXT NOT NULL DEFAULT '',
+    sources        TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(sources))
+);
+
+CREATE TABLE keyframes (
+    video_id   INTEGER NOT NULL REFERENCES videos (id) ON DELETE CASCADE,
+    idx        INTEGER NOT NULL,
+    time       REAL    NOT NULL,
+    thumbnail  TEXT,
+    phash      INTEGER NOT NULL,
+    sharpness  REAL    NOT NULL DEFAULT 0,
+    brightness REAL    NOT NULL DEFAULT 0,
+    PRIMARY KEY (video_id, idx)
+) WITHOUT ROWID;
+
+CREATE TABLE embeddings (
+    video_id INTEGER NOT NULL REFERENCES videos (id) ON DELETE CASCADE,
+    model_id TEXT    NOT NULL,
+    dim      INTEGER NOT NULL CHECK (dim > 0),
+    dtype    TEXT    NOT NULL DEFAULT 'float32' CHECK (dtype = 'float32'),
+    vector   BLOB    NOT NULL CHECK (length(vector) = dim * 4),
+    PRIMARY KEY (video_id, model_id)
+);
+-- embeddings(model_id) reads one model's vectors for every video
+CREATE INDEX embeddings_model ON embeddings (model_id, video_id);
+
+CREATE TABLE labels (
+    video_id INTEGER NOT NULL REFERENCES videos (id) ON DELETE CASCADE,
+    name     TEXT    NOT NULL,
+    score    REAL    NOT NULL,
+    source   TEXT    NOT NULL DEFAULT 'visual',
+    PRIMARY KEY (video_id, source, name)
+) WITHOUT ROWID;
+CREATE INDEX labels_name ON labels (name);
+
+CREATE TABLE entities (
+    id   INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    name TEXT NOT NULL,
+    UNIQUE (kind, name COLLATE NOCASE)
+);
+
+CREATE TABLE video_entities (
+    video_id  INTEGER NOT NULL REFERENCES videos (id) ON DELETE CASCADE,
+    entity_id INTEGER NOT NULL REFERENCES entities (id) ON DELETE CASCADE,
+    role      TEXT    NOT NULL DEFAULT '',
+    weight    REAL    NOT NULL DEFAULT 1.0,
+    extra     TEXT    NOT NULL DEFAULT '',
+    PRIMARY KEY (video_id, entity_id, role)
+) WITHOUT ROWID;
+-- videos_with_entity and document frequencies walk edges from the entity side
+CREATE INDEX video_entities_entity ON video_entities (entity_id, video_id);
+"""
+
+# v2: full-text search. The FTS row of a video is rebuilt from this view by
+# triggers whenever its title, plot, text or graph edges change.
+_V2_SEARCH_VIEW = """
+CREATE VIEW search_source AS
+SELECT
+    v.id AS video_id,
+    trim(v.title || ' ' || coalesce(t.original_title, '')) AS title,
+    trim(v.plot || ' ' || coalesce(t.tagline, '')) AS plot,
+    coalesce((SELECT group_concat(e.name, ' ; ')
+              FROM video_entities ve JOIN entities e ON e.id = ve.entity_id
+              WHERE ve.video_id = v.id AND e.kind = 'person'), '') AS people,
+    coalesce((SELECT group_concat(e.name, ' ; ')
+              FROM video_entities ve JOIN entities e ON e.id = ve.entity_id
+              WHERE ve.video_id = v.id AND e.kind <> 'person'), '') AS tags,
+    coalesce(t.subtitles, '') AS subtitles
+FROM videos v LEFT JOIN texts t ON t.video_id = v.id;
+"""
+
+_V2_SEARCH_TABLE = """
+CREATE VIRTUAL TABLE video_search USING fts5(
+    title, plot, people, tags, subtitles,
+    tokenize = 'unicode61 remove_diacritics 2',
+    prefix = '2 3'
+);
+"""
+
+
+def _refresh(video_expr: str) -> str:
+    return f"""
+    DELETE FROM video_search WHERE rowid = {video_expr};
+    INSERT INTO video_search (rowid, title, plot, people, tags, subtitles)
+        SELECT video_id, title, plot, people, tags, subtitles
+        FROM search_source WHERE video_id = {video_expr};"""
+
+
+_V2_TRIGGERS = f"""
+CREATE TRIGGER videos_search_insert AFTER INSERT ON videos BEGIN {_refresh("NEW.id")}
+END;
+CREATE TRIGGER videos_search_update AFTER UPDATE OF title, plot ON videos BEGIN {_refresh("NEW.id")}
+END;
+CREATE TRIGGER videos_search_delete AFTER DELETE ON videos BEGIN
+    DELETE FROM video_search WHERE rowid = OLD.id;
+END;
+CREATE TRIGGER texts_search_insert AFTER INSERT ON texts BEGIN {_refresh("NEW.video_id")}
+END;
+CREATE TRIGGER texts_search_update AFTER UPDATE ON texts BEGIN {_refresh("NEW.video_id")}
+END;
+CREATE TRIGGER texts_search_delete AFTER DELETE ON texts BEGIN {_refresh("OLD.video_id")}
+END;
+CREATE TRIGGER edges_search_insert AFTER INSERT ON video_entities BEGIN {_refresh("NEW.video_id")}
+END;
+CREATE TRIGGER edges_search_delete AFTER DELETE ON video_entities BEGIN {_refresh("OLD.video_id")}
+END;
+CREATE TRIGGER entities_search_rename AFTER UPDATE OF name ON entities BEGIN
+    DELETE FROM video_search
+        WHERE rowid IN (SELECT video_id FROM video_entities WHERE entity_id = NEW.id);
+    INSERT INTO video_search (rowid, title, plot, people, tags, subtitles)
+        SELECT video_id, title, plot, people, tags, subtitles FROM search_source
+        WHERE video_id IN (SELECT video_id FROM video_entities WHERE entity_id = NEW.id);
+END;
+"""
+
+
+def _v2_search(conn: sqlite3.Connection) -> None:
+    """A function, not a script: it must check FTS5 exists and backfill old rows."""
+    try:
+        conn.execute(_V2_SEARCH_TABLE)
+    except sqlite3.OperationalError as exc:
+        if "fts5" in str(exc):
+            raise LibraryError("this Python's SQLite lacks FTS5, which pyrec needs for search") from exc
+        raise
+    run_script(conn, _V2_SEARCH_VIEW)
+    run_script(conn, _V2_TRIGGERS)
+    conn.execute(
+        "INSERT INTO video_search (rowid, title, plot, people, tags, subtitles) "
+        "SELECT video_id, title, plot, people, tags, subtitles FROM search_source"
+    )
+
+
+# v3: the behaviour side: who watched, liked or hid what.
+_V3_BEHAVIOUR = """
+CREATE TABLE profiles (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT    NOT NULL COLLATE NOCASE UNIQUE,
+    created_at REAL    NOT NULL,
+    incognito  INTEGER NOT NULL DEFAULT 0 CHECK (incognito IN (0, 1))
+);
+
+CREATE TABLE interactions (
+    id              INTEGER PRIMARY KEY,
+    profile_id      INTEGER NOT NULL REFERENCES profiles (id) ON DELETE CASCADE,
+    video_id        INTEGER NOT NULL REFERENCES videos (id) ON DELETE CASCADE,
+    kind            TEXT    NOT NULL
+                    CHECK (kind IN ('play', 'like', 'dislike', 'rate', 'hide', 'skip', 'watched')),
+    value           REAL,
+    position        REAL,
+    watched_seconds REAL,
+    duration        REAL,
+    created_at      REAL    NOT NULL
+);
+CREATE INDEX interactions_profile_time ON interactions (profile_id, created_at);
+CREATE INDEX interactions_video ON interactions (video_id);
+"""
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "catalogue: videos, texts, keyframes, embeddings, labels, entity graph", _V1_CATALOGUE),
+    Migration(2, "full-text search over title, plot, people, tags, subtitles", _v2_search),
+    Migration(3, "profiles and interactions", _V3_BEHAVIOUR),
+)
+SCHEMA_VERSION = MIGRATIONS[-1].version
+
+
+def run_script(conn: sqlite3.Connection, script: str) -> None:
+    """Run statements one by one inside the caller's transaction.
+
+    (sqlite3's executescript would COMMIT first, breaking the one-transaction
+    guarantee.) complete_statement understands trigger bodies with inner ';'."""
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip():
+                conn.execute(buffer)
+            buffer = ""
+    if buffer.strip() and not buffer.strip().startswith("--"):
+        raise ValueError(f"incomplete SQL statement at the end of a migration script: {buffer[:80]!r}")
+
+
+def user_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def check_version(version: int, path: Path | str) -> None:
+    if version > SCHEMA_VERSION:
+        raise LibraryError(
+            f"this library was written by a newer pyrec (schema version {version}; "
+            f"this pyrec knows up to {SCHEMA_VERSION}); upgrade pyrec to open it",
+            path,
+        )
+
+
+def migrate(
+    conn: sqlite3.Connection, path: Path | str, *, target: int = SCHEMA_VERSION, busy_timeout: float = 10.0
+) -> int:
+    """Apply every step above the file's version up to ``target``; returns the
+    version reached. Safe when two processes open an old library at once: each
+    step re-reads the version under the write lock."""
+    check_version(user_version(conn), path)
+    for migration in MIGRATIONS:
+        if migration.version > target or migration.version <= user_version(conn):
+            continue
+        # Table rebuilds in later steps need foreign keys off; this pragma is
+        # ignored inside a transaction, so it is switched around it.
+        conn.execute("PRAGMA foreign_keys = OFF")
+        try:
+            _apply(conn, Path(path), migration, busy_timeout)
+        finally:
+            conn.execute("PRAGMA foreign_keys = ON")
+    return user_version(conn)
+
+
+def _apply(conn: sqlite3.Connection, path: Path, migration: Migration, busy_timeout: float) -> None:
+    begin_immediate(conn, path, busy_timeout)
+    try:
+        current = user_version(conn)
+        if current < migration.version:  # else another process got here first
+            if current != migration.version - 1:
+                raise LibraryError(f"schema version {current} cannot take step {migration.version}", path)
+            if isinstance(migration.step, str):
+                run_script(conn, migration.step)
+            else:
+                migration.step(conn)
+            broken = conn.execute("PRAGMA foreign_key_check").fetchone()
+            if broken is not None:
+                raise LibraryError(
+                    f"migration to version {migration.version} left a dangling reference in {broken[0]}", path
+                )
+            conn.execute(f"PRAGMA user_version = {migration.version}")
+        conn.execute("COMMIT")
+    except BaseException as exc:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        if isinstance(exc, LibraryError) and exc.path is None:
+            raise LibraryError(exc.reason, path) from exc
+        if isinstance(exc, sqlite3.Error) and not isinstance(exc, sqlite3.IntegrityError):
+            raise translate(exc, path) from exc
+        raise

@@ -1,0 +1,353 @@
+"""Writing and reading the videos table and everything scan attaches to a video."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from collections.abc import Iterable
+
+from pyrec.errors import LibraryError, NotFoundError
+from pyrec.library.base import LibraryBase
+from pyrec.library.codec import (
+    PATH_SQL,
+    clean_text,
+    decode_sources,
+    decode_stats,
+    encode_sources,
+    encode_stats,
+    encode_vector,
+    normalize_name,
+    one_line,
+    path_param,
+)
+from pyrec.library.rows import VIDEO_STATUSES, KnownFile, VideoInfo
+from pyrec.records import ENTITY_KINDS, EntityRef, FileStat, MediaProbe, ScanFailure, TextInfo, VideoRecord
+
+# Child tables replaced wholesale when a file is scanned again. Each edge or
+# text change re-indexes the video's search row (a trigger); with the long
+# subtitle text gone first and added last, those re-indexes stay cheap.
+_CHILD_TABLES = ("texts", "keyframes", "labels", "embeddings", "video_entities")
+
+_ORDERS = {
+    "id": "v.id",
+    "path": "v.path",
+    "title": "v.title COLLATE NOCASE",
+    "added_at": "v.added_at",
+    "updated_at": "v.updated_at",
+    "year": "v.year",
+    "duration": "v.duration",
+}
+
+_VIDEO_SELECT = """
+SELECT v.*, t.original_title, t.tagline, t.subtitles, t.sources
+FROM videos v LEFT JOIN texts t ON t.video_id = v.id
+"""
+
+_KNOWN_SELECT = "SELECT id, path, size, mtime_ns, quick_hash, status FROM videos"
+
+# Restoring a returning file: back to 'failed' if its last scan failed.
+_PRESENT_STATUS = "CASE WHEN error IS NULL THEN 'ok' ELSE 'failed' END"
+
+
+class VideoStore(LibraryBase):
+    # ---- writes -----------------------------------------------------------
+
+    def upsert_video(self, record: VideoRecord) -> int:
+        """Store everything scan learned about one file, in one transaction.
+
+        A path seen before keeps its id, ``added_at`` and interactions; its
+        keyframes, labels, embeddings, entity edges and text are replaced."""
+        vectors = [(clean_text(e.model_id), *encode_vector(e.vector)) for e in record.embeddings]
+        edges = _clean_edges(record.entities)
+        now = time.time()
+        f, p, t = record.file, record.probe, record.text
+        with self._write() as conn:
+            video_id = conn.execute(
+                f"""
+                INSERT INTO videos (path, size, mtime_ns, quick_hash, duration, fps, width, height,
+                    codec, rotation, frame_count, status, error, added_at, updated_at,
+                    title, year, season, episode, plot, media_type, rating, stats)
+                VALUES ({PATH_SQL}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ok', NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (path) DO UPDATE SET
+                    size = excluded.size, mtime_ns = excluded.mtime_ns, quick_hash = excluded.quick_hash,
+                    duration = excluded.duration, fps = excluded.fps, width = excluded.width,
+                    height = excluded.height, codec = excluded.codec, rotation = excluded.rotation,
+                    frame_count = excluded.frame_count, status = 'ok', error = NULL,
+                    updated_at = excluded.updated_at, title = excluded.title, year = excluded.year,
+                    season = excluded.season, episode = excluded.episode, plot = excluded.plot,
+                    media_type = excluded.media_type, rating = excluded.rating, stats = excluded.stats
+                RETURNING id
+                """,
+                (
+                    path_param(f.path), f.size, f.mtime_ns, f.quick_hash,
+                    p.duration, p.fps, p.width, p.height, clean_text(p.codec), p.rotation, p.frame_count,
+                    now, now,
+                    clean_text(t.title), t.year, t.season, t.episode, clean_text(t.plot),
+                    clean_text(t.media_type), t.rating, encode_stats(record.stats),
+                ),
+            ).fetchone()[0]
+            old_entities = [r[0] for r in conn.execute(
+                "SELECT entity_id FROM video_entities WHERE video_id = ?", (video_id,))]
+            for table in _CHILD_TABLES:
+                conn.execute(f"DELETE FROM {table} WHERE video_id = ?", (video_id,))
+            conn.executemany(
+                "INSERT INTO keyframes (video_id, idx, time, thumbnail, phash, sharpness, brightness) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(video_id, i, k.time, k.thumbnail, k.phash, k.sharpness, k.brightness)
+                 for i, k in enumerate(record.keyframes)],
+            )
+            conn.executemany(
+                "INSERT INTO labels (video_id, name, score, source) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT DO UPDATE SET score = max(score, excluded.score)",
+                [(video_id, clean_text(lb.name), lb.score, clean_text(lb.source)) for lb in record.labels],
+            )
+            self._insert_vectors(conn, video_id, vectors)
+            self._insert_edges(conn, video_id, edges)
+            self._insert_text(conn, video_id, t)
+            _drop_orphan_entities(conn, old_entities)
+        return int(video_id)
+
+    def record_failure(self, failure: ScanFailure) -> int:
+        """Mark a file that could not be indexed as 'failed' with its one-line error.
+
+        A file that indexed fine before and is now unreadable keeps its earlier
+        text, vectors and history (the scan will replace them once it reads
+        again); its new size/mtime are stored so an unchanged broken file is not
+        retried on every scan."""
+        f = failure.file
+        now = time.time()
+        with self._write() as conn:
+            row = conn.execute(
+                f"""
+                INSERT INTO videos (path, size, mtime_ns, quick_hash, status, error, added_at, updated_at)
+                VALUES ({PATH_SQL}, ?, ?, ?, 'failed', ?, ?, ?)
+                ON CONFLICT (path) DO UPDATE SET
+                    size = excluded.size, mtime_ns = excluded.mtime_ns, quick_hash = excluded.quick_hash,
+                    status = 'failed', error = excluded.error, updated_at = excluded.updated_at
+                RETURNING id
+                """,
+                (path_param(f.path), f.size, f.mtime_ns, f.quick_hash,
+                 one_line(failure.error) or "unknown error", now, now),
+            ).fetchone()
+        return int(row[0])
+
+    def move_video(self, video_id: int, new_stat: FileStat) -> None:
+        """A file was moved or renamed: same row, id and history, new path."""
+        with self._write() as conn:
+            other = conn.execute(
+                f"SELECT id FROM videos WHERE path = {PATH_SQL}", (path_param(new_stat.path),)
+            ).fetchone()
+            if other is not None and other[0] != video_id:
+                raise LibraryError(
+                    f"cannot move video {video_id} there: the path already belongs to video {other[0]}",
+                    new_stat.path,
+                )
+            cur = conn.execute(
+                f"UPDATE videos SET path = {PATH_SQL}, size = ?, mtime_ns = ?, quick_hash = ?, "
+                f"status = {_PRESENT_STATUS}, updated_at = ? WHERE id = ?",
+                (path_param(new_stat.path), new_stat.size, new_stat.mtime_ns, new_stat.quick_hash,
+                 time.time(), video_id),
+            )
+            if cur.rowcount == 0:
+                raise NotFoundError(f"no video with id {video_id}", self._path)
+
+    def mark_missing(self, video_ids: Iterable[int]) -> int:
+        """Files no longer on disk: kept (with history) but not recommended. Returns rows changed."""
+        now = time.time()
+        with self._write() as conn:
+            cur = conn.executemany(
+                "UPDATE videos SET status = 'missing', updated_at = ? WHERE id = ? AND status <> 'missing'",
+                [(now, int(i)) for i in video_ids],
+            )
+            return cur.rowcount
+
+    def mark_present(self, video_id: int, stat: FileStat) -> None:
+        """A missing file is back at its old path, unchanged."""
+        with self._write() as conn:
+            row = conn.execute("SELECT path FROM videos WHERE id = ?", (video_id,)).fetchone()
+            if row is None:
+                raise NotFoundError(f"no video with id {video_id}", self._path)
+            if row[0] != stat.path:
+                raise ValueError(f"video {video_id} lives at {row[0]!r}, not {stat.path!r}; use move_video")
+            conn.execute(
+                f"UPDATE videos SET size = ?, mtime_ns = ?, quick_hash = ?, status = {_PRESENT_STATUS}, "
+                "updated_at = ? WHERE id = ?",
+                (stat.size, stat.mtime_ns, stat.quick_hash, time.time(), video_id),
+            )
+
+    def delete_videos(self, video_ids: Iterable[int]) -> int:
+        """Forget videos entirely, with their history. Returns how many were deleted."""
+        ids = [(int(i),) for i in video_ids]
+        with self._write() as conn:
+            old_entities = [r[0] for (vid,) in ids for r in conn.execute(
+                "SELECT entity_id FROM video_entities WHERE video_id = ?", (vid,))]
+            # rowcount counts the videos only, not the rows cascaded from them
+            deleted = conn.executemany("DELETE FROM videos WHERE id = ?", ids).rowcount
+            _drop_orphan_entities(conn, old_entities)
+            return deleted
+
+    # ---- reads ------------------------------------------------------------
+
+    def known_files(self, roots: Iterable[str | os.PathLike[str]]) -> dict[str, KnownFile]:
+        """Every stored file under any of ``roots`` (any status), by path."""
+        found: dict[str, KnownFile] = {}
+        with self._read() as conn:
+            for root in roots:
+                raw = os.fsencode(root)
+                if not raw:
+                    raise ValueError("an empty root would mean every file")
+                prefix = raw.rstrip(b"/")  # "/" becomes "", whose range is every absolute path
+                # A byte range instead of LIKE: LIKE is case-insensitive and
+                # treats % and _ in folder names as wildcards. '0' follows '/'.
+                rows = conn.execute(
+                    f"{_KNOWN_SELECT} WHERE path = {PATH_SQL} OR (path >= {PATH_SQL} AND path < {PATH_SQL})",
+                    (prefix, prefix + b"/", prefix + b"0"),
+                )
+                found.update((r["path"], _known(r)) for r in rows)
+        return found
+
+    def find_by_quick_hash(self, size: int, quick_hash: str) -> list[KnownFile]:
+        """Stored files with this content fingerprint (to spot moves and renames)."""
+        if not quick_hash:
+            return []  # an uncomputed hash matches nothing
+        with self._read() as conn:
+            rows = conn.execute(
+                f"{_KNOWN_SELECT} WHERE size = ? AND quick_hash = ? ORDER BY id", (size, quick_hash)
+            )
+            return [_known(r) for r in rows]
+
+    def video(self, video_id: int) -> VideoInfo:
+        with self._read() as conn:
+            row = conn.execute(f"{_VIDEO_SELECT} WHERE v.id = ?", (video_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no video with id {video_id}", self._path)
+        return _video(row)
+
+    def video_by_path(self, path: str | os.PathLike[str]) -> VideoInfo | None:
+        with self._read() as conn:
+            row = conn.execute(f"{_VIDEO_SELECT} WHERE v.path = {PATH_SQL}", (path_param(path),)).fetchone()
+        return None if row is None else _video(row)
+
+    def videos(
+        self,
+        status: str | None = None,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+        order: str = "id",
+    ) -> list[VideoInfo]:
+        """A page of videos. ``order`` is one of id, path, title, added_at,
+        updated_at, year, duration; prefix '-' for descending."""
+        column = _ORDERS.get(order.lstrip("-"))
+        if column is None:
+            raise ValueError(f"unknown order {order!r}; use one of {sorted(_ORDERS)}")
+        direction = "DESC" if order.startswith("-") else "ASC"
+        where, params = _status_filter(status)
+        sql = f"{_VIDEO_SELECT} {where} ORDER BY {column} {direction}, v.id {direction} LIMIT ? OFFSET ?"
+        with self._read() as conn:
+            rows = conn.execute(sql, (*params, -1 if limit is None else limit, offset)).fetchall()
+        return [_video(r) for r in rows]
+
+    def count_videos(self, status: str | None = None) -> int:
+        where, params = _status_filter(status)
+        with self._read() as conn:
+            return int(conn.execute(f"SELECT count(*) FROM videos v {where}", params).fetchone()[0])
+
+    # ---- helpers ----------------------------------------------------------
+
+    @staticmethod
+    def _insert_text(conn: sqlite3.Connection, video_id: int, t: TextInfo) -> None:
+        if not (t.original_title or t.tagline or t.subtitles or t.sources):
+            return
+        conn.execute(
+            "INSERT INTO texts (video_id, original_title, tagline, subtitles, sources) VALUES (?, ?, ?, ?, ?)",
+            (video_id, clean_text(t.original_title), clean_text(t.tagline), clean_text(t.subtitles),
+             encode_sources(t.sources)),
+        )
+
+    @staticmethod
+    def _insert_vectors(conn: sqlite3.Connection, video_id: int, vectors: list[tuple[str, int, bytes]]) -> None:
+        for model_id, dim, blob in vectors:
+            other = conn.execute("SELECT dim FROM embeddings WHERE model_id = ? LIMIT 1", (model_id,)).fetchone()
+            if other is not None and other[0] != dim:
+                raise ValueError(f"model {model_id!r} has dim {other[0]} in the library, got {dim}")
+            conn.execute(
+                "INSERT INTO embeddings (video_id, model_id, dim, dtype, vector) VALUES (?, ?, ?, 'float32', ?) "
+                "ON CONFLICT DO UPDATE SET dim = excluded.dim, vector = excluded.vector",
+                (video_id, model_id, dim, blob),
+            )
+
+    @staticmethod
+    def _insert_edges(conn: sqlite3.Connection, video_id: int, edges: list[EntityRef]) -> None:
+        for ref in edges:
+            row = conn.execute(
+                "SELECT id FROM entities WHERE kind = ? AND name = ? COLLATE NOCASE", (ref.kind, ref.name)
+            ).fetchone()
+            entity_id = row[0] if row is not None else conn.execute(
+                "INSERT INTO entities (kind, name) VALUES (?, ?) RETURNING id", (ref.kind, ref.name)
+            ).fetchone()[0]
+            # The same person credited twice in one .nfo: keep the strongest edge.
+            conn.execute(
+                "INSERT INTO video_entities (video_id, entity_id, role, weight, extra) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT DO UPDATE SET weight = max(weight, excluded.weight), "
+                "extra = CASE WHEN extra = '' THEN excluded.extra ELSE extra END",
+                (video_id, entity_id, ref.role, ref.weight, ref.extra),
+            )
+
+
+def _clean_edges(refs: Iterable[EntityRef]) -> list[EntityRef]:
+    edges = []
+    for ref in refs:
+        if ref.kind not in ENTITY_KINDS:
+            raise ValueError(f"unknown entity kind {ref.kind!r}; use one of {ENTITY_KINDS}")
+        name = normalize_name(ref.name)
+        if name:
+            edges.append(EntityRef(ref.kind, name, clean_text(ref.role), float(ref.weight), clean_text(ref.extra)))
+    return edges
+
+
+def _drop_orphan_entities(conn: sqlite3.Connection, entity_ids: list[int]) -> None:
+    """Entities no video points at any more (only those this call unlinked)."""
+    conn.executemany(
+        "DELETE FROM entities WHERE id = ? AND NOT EXISTS (SELECT 1 FROM video_entities WHERE entity_id = ?)",
+        [(e, e) for e in set(entity_ids)],
+    )
+
+
+def _status_filter(status: str | None) -> tuple[str, tuple[str, ...]]:
+    if status is None:
+        return "", ()
+    if status not in VIDEO_STATUSES:
+        raise ValueError(f"unknown status {status!r}; use one of {VIDEO_STATUSES}")
+    return "WHERE v.status = ?", (status,)
+
+
+def _known(row: sqlite3.Row) -> KnownFile:
+    return KnownFile(row["id"], row["path"], row["size"], row["mtime_ns"], row["quick_hash"], row["status"])
+
+
+def _video(row: sqlite3.Row) -> VideoInfo:
+    probe = None
+    if None not in (row["duration"], row["fps"], row["width"], row["height"], row["codec"]):
+        probe = MediaProbe(
+            duration=row["duration"], fps=row["fps"], width=row["width"], height=row["height"],
+            codec=row["codec"], rotation=row["rotation"] or 0, frame_count=row["frame_count"] or 0,
+        )
+    text = TextInfo(
+        title=row["title"], original_title=row["original_title"] or "", year=row["year"],
+        season=row["season"], episode=row["episode"], plot=row["plot"], tagline=row["tagline"] or "",
+        rating=row["rating"], media_type=row["media_type"], subtitles=row["subtitles"] or "",
+        sources=decode_sources(row["sources"]),
+    )
+    return VideoInfo(
+        id=row["id"],
+        file=FileStat(row["path"], row["size"], row["mtime_ns"], row["quick_hash"]),
+        probe=probe,
+        status=row["status"],
+        error=row["error"],
+        added_at=row["added_at"],
+        updated_at=row["updated_at"],
+        text=text,
+        stats=decode_stats(row["stats"]),
+    )

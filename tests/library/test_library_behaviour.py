@@ -1,0 +1,58 @@
+"""Profiles and interactions."""
+
+from __future__ import annotations
+
+import pytest
+
+from pyrec.errors import NotFoundError
+from pyrec.library import Library
+
+
+def test_ensure_profile_is_idempotent_and_case_insensitive(lib: Library) -> None:
+    first = lib.ensure_profile("Alice", incognito=True)
+    again = lib.ensure_profile(" alice ")
+    assert again == first and first.incognito and first.name == "Alice"
+    bob = lib.ensure_profile("Bob")
+    assert not bob.incognito
+    assert [p.name for p in lib.profiles()] == ["Alice", "Bob"]
+    with pytest.raises(ValueError):
+        lib.ensure_profile("   ")
+
+
+def test_interactions_round_trip_and_filter(lib: Library, make_record) -> None:
+    video_id = lib.upsert_video(make_record())
+    me = lib.ensure_profile("me")
+    lib.add_interaction(me.id, video_id, "play", position=0.0, at=100.0)
+    lib.add_interaction(me.id, video_id, "watched", watched_seconds=3000.0, duration=5400.5, at=200.0)
+    rate = lib.add_interaction(me.id, video_id, "rate", value=4.5, at=300.0)
+    history = lib.interactions(me.id)
+    assert [(i.kind, i.created_at) for i in history] == [("play", 100.0), ("watched", 200.0), ("rate", 300.0)]
+    assert history[1].watched_seconds == 3000.0 and history[1].duration == 5400.5
+    assert history[2].id == rate and history[2].value == 4.5
+    assert [i.kind for i in lib.interactions(me.id, since=200.0)] == ["watched", "rate"]
+
+
+def test_interaction_validation(lib: Library, make_record) -> None:
+    video_id = lib.upsert_video(make_record())
+    me = lib.ensure_profile("me")
+    with pytest.raises(ValueError, match="kind"):
+        lib.add_interaction(me.id, video_id, "love")
+    with pytest.raises(NotFoundError) as info:
+        lib.add_interaction(me.id, video_id + 1, "play")
+    assert "video" in info.value.reason
+    with pytest.raises(NotFoundError) as info:
+        lib.add_interaction(me.id + 1, video_id, "play")
+    assert "profile" in info.value.reason
+    assert lib.interactions(me.id) == []
+
+
+def test_delete_history_touches_one_profile_only(lib: Library, make_record) -> None:
+    video_id = lib.upsert_video(make_record())
+    me, you = lib.ensure_profile("me"), lib.ensure_profile("you")
+    for kind in ("play", "like"):
+        lib.add_interaction(me.id, video_id, kind)
+        lib.add_interaction(you.id, video_id, kind)
+    assert lib.delete_profile_history(me.id) == 2
+    assert lib.interactions(me.id) == []
+    assert len(lib.interactions(you.id)) == 2
+    assert [p.name for p in lib.profiles()] == ["me", "you"]
