@@ -12,8 +12,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from pyrec import __version__, paths
-from pyrec.library import Library
+from pyrec import __version__, paths, views
+from pyrec.errors import NotFoundError
+from pyrec.library import Library, VideoInfo
 from pyrec.scan.scanner import ProgressCallback, Scanner, ScanSummary
 
 
@@ -64,20 +65,36 @@ class PyrecService:
         return scanner.scan(roots, progress=progress, cancel=cancel)
 
     # -- reading -----------------------------------------------------------
+    def resolve(self, ref: str | int | os.PathLike[str]) -> VideoInfo:
+        """A video by id ("42") or by path (relative paths resolve from the cwd)."""
+        lib = self.library
+        text = os.fspath(ref) if not isinstance(ref, int) else str(ref)
+        if text.isdigit():
+            try:
+                return lib.video(int(text))
+            except NotFoundError:
+                if not os.path.exists(text):
+                    raise
+        found = lib.video_by_path(os.path.abspath(text))
+        if found is None:
+            raise NotFoundError("no such video in the library", text)
+        return found
+
     def video(self, ref: str | int) -> dict[str, Any]:
         """One video with what pyrec understood of it, by id or path."""
         lib = self.library
-        row = lib.resolve(ref)
+        row = self.resolve(ref)
         return {
-            **row.to_json(),
-            "keyframes": [k.to_json() for k in lib.keyframes(row.id)],
-            "labels": [{"name": l.name, "score": round(l.score, 4)} for l in lib.labels(row.id)],
-            "entities": [e.to_json() for e in lib.entities_of(row.id)],
-            "embeddings": lib.embedding_models(row.id),
+            **views.video_json(row),
+            "stats": row.stats,
+            "keyframes": [views.keyframe_json(k) for k in lib.keyframes(row.id)],
+            "labels": [views.label_json(label) for label in lib.labels(row.id)],
+            "entities": [views.entity_json(e) for e in lib.entities_of(row.id)],
         }
 
-    def videos(self, *, status: str | None = "ok", limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
-        return [v.to_json() for v in self.library.videos(status=status, limit=limit, offset=offset)]
+    def videos(self, *, status: str | None = "ok", limit: int | None = 100, offset: int = 0,
+               order: str = "id") -> list[dict[str, Any]]:
+        return [views.video_json(v) for v in self.library.videos(status=status, limit=limit, offset=offset, order=order)]
 
     # -- diagnostics -------------------------------------------------------
     def doctor(self) -> dict[str, Any]:
@@ -102,7 +119,7 @@ class PyrecService:
             "paths": {"db": str(self.db_path), "cache": str(self.cache_dir), "config": str(paths.config_dir())},
         }
         if self.db_path.exists():
-            report["library"] = self.library.stats()
+            report["library"] = views.stats_json(self.library.stats())
         else:
             report["library"] = None
         return report

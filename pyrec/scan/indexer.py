@@ -10,7 +10,7 @@ import traceback
 from dataclasses import dataclass, replace
 
 from pyrec.errors import MediaError, PyrecError
-from pyrec.features.extract import extract_video_features, text_embedding
+from pyrec.features.extract import embed_text_info, extract_video_features
 from pyrec.records import EntityRef, FileStat, ScanFailure, TextInfo, VideoRecord
 from pyrec.scan import names, nfo, subtitles
 
@@ -75,13 +75,12 @@ def index_file(stat: FileStat, options: IndexOptions) -> VideoRecord | ScanFailu
             stat.path,
             max_keyframes=options.max_keyframes,
             thumbnail_dir=options.thumbnail_dir,
-            thumbnail_key=stat.quick_hash or None,
         )
         warnings = list(features.warnings)
         text, entities = describe_text(stat.path, options.roots, warnings)
         embeddings = list(features.embeddings)
         if options.embed_text:
-            embedding = text_embedding(text, [e.name for e in entities if e.kind in ("genre", "tag", "person")])
+            embedding = embed_text_info(text, [e.name for e in entities if e.kind in ("genre", "tag", "person")])
             if embedding is not None:
                 embeddings.append(embedding)
         return VideoRecord(
