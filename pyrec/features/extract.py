@@ -1,0 +1,110 @@
+"""The one call a scan worker makes per video file.
+
+``extract_video_features(path)`` opens the file once, probes it, picks
+keyframes, writes thumbnails (optional), embeds the keyframes with every
+image model and pools them per video, derives labels and colour/motion
+stats. Pure: it reads the file and the models, writes only thumbnails, and
+returns plain records (picklable, for the process pool to send back).
+
+Models load lazily, once per process, with one ONNX thread each by default
+(see :mod:`pyrec.models.sessions`), so many workers can run side by side.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from pyrec.errors import ModelError
+from pyrec.features.keyframes import pick_from
+from pyrec.features.probe import probe_open
+from pyrec.features.stats import video_stats
+from pyrec.features.text import embed_text_info
+from pyrec.features.thumbnails import write_thumbnail
+from pyrec.features.video import PathLike, VideoReader
+from pyrec.features.visual import VisualEncoder, labels_from_probs, video_embedding
+from pyrec.models import VISUAL_MODEL, load_user_specs
+from pyrec.records import Embedding, Keyframe, Label, MediaProbe
+
+__all__ = ["VideoFeatures", "default_encoders", "embed_text_info", "extract_video_features"]
+
+
+class VideoFeatures(NamedTuple):
+    probe: MediaProbe
+    keyframes: list[Keyframe]
+    embeddings: list[Embedding]
+    labels: list[Label]
+    stats: dict[str, float]
+    warnings: list[str]
+
+
+_encoders: tuple[int, tuple[VisualEncoder, ...], tuple[str, ...]] | None = None
+
+
+def default_encoders() -> tuple[tuple[VisualEncoder, ...], tuple[str, ...]]:
+    """The bundled image model plus the user's image models, once per process.
+
+    A broken user config or model costs a warning on each video, not the
+    scan: the bundled model still runs.
+    """
+    global _encoders
+    if _encoders is not None and _encoders[0] == os.getpid():
+        return _encoders[1], _encoders[2]
+    encoders = [VisualEncoder(VISUAL_MODEL)]
+    problems: list[str] = []
+    try:
+        for spec in load_user_specs().values():
+            if spec.kind == "image":
+                encoders.append(VisualEncoder(spec))
+    except ModelError as exc:
+        problems.append(f"user models ignored: {exc.one_line()}")
+    _encoders = (os.getpid(), tuple(encoders), tuple(problems))
+    return _encoders[1], _encoders[2]
+
+
+def extract_video_features(path: PathLike, *, max_keyframes: int = 16, thumbnail_dir: PathLike | None = None,
+                           encoders: Sequence[VisualEncoder] | None = None, max_labels: int = 5,
+                           decode_threads: int = 1) -> VideoFeatures:
+    """Probe, keyframes, embeddings, labels, stats and warnings for one video.
+
+    Raises MediaError when the file is not a decodable video. ``encoders``
+    defaults to :func:`default_encoders`; pass ``()`` to skip the models.
+    """
+    warnings: list[str] = []
+    if encoders is None:
+        encoders, problems = default_encoders()
+        warnings += problems
+    with VideoReader(path, decode_threads=decode_threads) as video:
+        info = probe_open(video)
+        picked = pick_from(video, info, max_keyframes)
+    warnings += picked.warnings
+    keyframes = picked.keyframes
+    images = picked.images
+
+    if thumbnail_dir is not None:
+        for frame in picked.frames:
+            try:
+                frame.keyframe.thumbnail = str(write_thumbnail(frame.image, thumbnail_dir))
+            except OSError as exc:  # a full or read-only cache must not lose the video
+                warnings.append(f"thumbnail not written: {exc.strerror or exc}")
+                break
+
+    embeddings: list[Embedding] = []
+    labels: list[Label] = []
+    for encoder in encoders if images else ():
+        try:
+            vectors, probs = encoder.embed(images)
+        except ModelError as exc:
+            if encoder.spec.bundled:
+                raise
+            warnings.append(f"model {encoder.spec.id} skipped: {exc.one_line()}")
+            continue
+        embeddings.append(Embedding(encoder.model_id, video_embedding(vectors)))
+        if probs is not None and encoder.has_labels:
+            labels += labels_from_probs(probs, encoder.classes, top=max_labels, source=encoder.spec.id)
+    if not images:
+        warnings.append("no keyframes could be chosen")
+
+    stats = video_stats(images, motion=picked.motion, cuts_per_minute=picked.cuts_per_minute)
+    return VideoFeatures(info, keyframes, embeddings, labels, stats, warnings)
