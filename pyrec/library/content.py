@@ -108,6 +108,15 @@ class ContentReads(LibraryBase):
             ).fetchall()
         return [EntityStat(*r) for r in rows]
 
+    def label_stats(self) -> list[tuple[str, int]]:
+        """Every visual label with the number of 'ok' videos carrying it, most common first."""
+        with self._read() as conn:
+            rows = conn.execute(
+                "SELECT l.name, count(DISTINCT l.video_id) AS n FROM labels l JOIN videos v ON v.id = l.video_id "
+                "WHERE v.status = 'ok' GROUP BY l.name ORDER BY n DESC, l.name"
+            ).fetchall()
+        return [(str(name), int(n)) for name, n in rows]
+
     def search(self, query: str, *, limit: int = 50, status: str | None = "ok") -> list[SearchHit]:
         """Videos whose title, plot, people, tags or subtitles contain every word
         of ``query`` (the last word may be a prefix). Plain words only: FTS

@@ -222,10 +222,24 @@ CREATE INDEX interactions_profile_time ON interactions (profile_id, created_at);
 CREATE INDEX interactions_video ON interactions (video_id);
 """
 
+# v4: the folders the user added to the library (what "rescan" and folder
+# watching cover) and small key/value settings shared by every front end.
+_V4_FOLDERS_SETTINGS = """
+CREATE TABLE library_folders (
+    path     TEXT PRIMARY KEY,
+    added_at REAL NOT NULL
+);
+CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "catalogue: videos, texts, keyframes, embeddings, labels, entity graph", _V1_CATALOGUE),
     Migration(2, "full-text search over title, plot, people, tags, subtitles", _v2_search),
     Migration(3, "profiles and interactions", _V3_BEHAVIOUR),
+    Migration(4, "library folders and settings", _V4_FOLDERS_SETTINGS),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

@@ -236,21 +236,25 @@ class VideoStore(LibraryBase):
         limit: int | None = None,
         offset: int = 0,
         order: str = "id",
+        entity_id: int | None = None,
+        label: str | None = None,
     ) -> list[VideoInfo]:
         """A page of videos. ``order`` is one of id, path, title, added_at,
-        updated_at, year, duration; prefix '-' for descending."""
+        updated_at, year, duration; prefix '-' for descending. ``entity_id``
+        keeps videos linked to that graph node (a genre, a person, a folder…),
+        ``label`` those with that visual label."""
         column = _ORDERS.get(order.lstrip("-"))
         if column is None:
             raise ValueError(f"unknown order {order!r}; use one of {sorted(_ORDERS)}")
         direction = "DESC" if order.startswith("-") else "ASC"
-        where, params = _status_filter(status)
+        where, params = _filters(status, entity_id, label)
         sql = f"{_VIDEO_SELECT} {where} ORDER BY {column} {direction}, v.id {direction} LIMIT ? OFFSET ?"
         with self._read() as conn:
             rows = conn.execute(sql, (*params, -1 if limit is None else limit, offset)).fetchall()
         return [_video(r) for r in rows]
 
-    def count_videos(self, status: str | None = None) -> int:
-        where, params = _status_filter(status)
+    def count_videos(self, status: str | None = None, *, entity_id: int | None = None, label: str | None = None) -> int:
+        where, params = _filters(status, entity_id, label)
         with self._read() as conn:
             return int(conn.execute(f"SELECT count(*) FROM videos v {where}", params).fetchone()[0])
 
@@ -321,6 +325,19 @@ def _status_filter(status: str | None) -> tuple[str, tuple[str, ...]]:
     if status not in VIDEO_STATUSES:
         raise ValueError(f"unknown status {status!r}; use one of {VIDEO_STATUSES}")
     return "WHERE v.status = ?", (status,)
+
+
+def _filters(status: str | None, entity_id: int | None, label: str | None) -> tuple[str, tuple[object, ...]]:
+    where, params = _status_filter(status)
+    clauses = [where.removeprefix("WHERE ")] if where else []
+    values: list[object] = list(params)
+    if entity_id is not None:
+        clauses.append("EXISTS (SELECT 1 FROM video_entities ve WHERE ve.video_id = v.id AND ve.entity_id = ?)")
+        values.append(int(entity_id))
+    if label is not None:
+        clauses.append("EXISTS (SELECT 1 FROM labels l WHERE l.video_id = v.id AND l.name = ?)")
+        values.append(label)
+    return ("WHERE " + " AND ".join(clauses) if clauses else ""), tuple(values)
 
 
 def _known(row: sqlite3.Row) -> KnownFile:

@@ -88,8 +88,21 @@ def _seed_v1(conn: sqlite3.Connection) -> None:
     ])
 
 
+def _seed_v3(conn: sqlite3.Connection) -> None:
+    """v1 data plus a profile with history, as pyrec at schema v3 wrote it."""
+    _seed_v1(conn)
+    db = sqlite_utils.Database(conn)
+    db["profiles"].insert(dict(id=1, name="default", created_at=100.0, incognito=0))
+    db["interactions"].insert_all([
+        dict(profile_id=1, video_id=1, kind="play", value=None, position=30.0, watched_seconds=30.0,
+             duration=60.0, created_at=200.0),
+        dict(profile_id=1, video_id=1, kind="like", value=None, position=None, watched_seconds=None,
+             duration=None, created_at=201.0),
+    ])
+
+
 # What each earlier version holds; a new migration adds its version here.
-_SEEDS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _seed_v1, 2: _seed_v1}
+_SEEDS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _seed_v1, 2: _seed_v1, 3: _seed_v3}
 
 
 def build_library_at(path: Path, version: int) -> None:

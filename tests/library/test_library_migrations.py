@@ -56,10 +56,16 @@ def test_upgrade_keeps_every_row(tmp_path: Path, version: int, library_at) -> No
         assert [h.video_id for h in lib.search("submarine")] == [1]
         assert [h.video_id for h in lib.search("connery")] == [1]
         assert [h.video_id for h in lib.search("ivan")] == [1]
+        if version >= 3:  # history written before the upgrade survives it
+            default = lib.ensure_profile("default")
+            assert [(i.kind, i.watched_seconds) for i in lib.interactions(default.id)] == [
+                ("play", 30.0), ("like", None)]
         # and the newest tables work on the upgraded file
         profile = lib.ensure_profile("me")
         lib.add_interaction(profile.id, 1, "like")
         assert [i.kind for i in lib.interactions(profile.id)] == ["like"]
+        lib.add_library_folder("/media/old")
+        assert lib.library_folders() == ["/media/old"]
 
 
 def test_failed_step_rolls_back_to_the_previous_version(

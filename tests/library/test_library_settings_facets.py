@@ -1,0 +1,43 @@
+"""Library folders, settings, facet counts and filtered listings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pyrec.library import Library
+
+
+def test_library_folders_are_absolute_unique_and_ordered(lib: Library, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert lib.add_library_folder("Films") is True
+    assert lib.add_library_folder(tmp_path / "Films") is False  # same folder, already there
+    assert lib.add_library_folder("/media/Série 北") is True
+    assert lib.library_folders() == [str(tmp_path / "Films"), "/media/Série 北"]
+    assert lib.remove_library_folder(tmp_path / "Films") is True
+    assert lib.remove_library_folder(tmp_path / "Films") is False
+    assert lib.library_folders() == ["/media/Série 北"]
+
+
+def test_settings_round_trip_and_overwrite(lib: Library) -> None:
+    assert lib.setting("rescan_on_start") is None
+    assert lib.setting("rescan_on_start", "no") == "no"
+    lib.set_setting("rescan_on_start", "yes")
+    lib.set_setting("rescan_on_start", "no")
+    assert lib.setting("rescan_on_start") == "no"
+
+
+def test_filters_by_entity_and_label_and_facet_counts(lib: Library, make_record) -> None:
+    a = lib.upsert_video(make_record("/m/a.mkv", genres=("Drama",), labels=("seashore", "boat")))
+    b = lib.upsert_video(make_record("/m/b.mkv", genres=("Drama", "Comedy"), labels=("boat",)))
+    c = lib.upsert_video(make_record("/m/c.mkv", genres=("Comedy",), labels=("dog",)))
+    drama = lib.find_entity("genre", "drama")
+    assert drama is not None
+    assert [v.id for v in lib.videos(entity_id=drama)] == [a, b]
+    assert lib.count_videos(entity_id=drama) == 2
+    assert [v.id for v in lib.videos(label="boat", order="-id")] == [b, a]
+    assert [v.id for v in lib.videos(status="ok", entity_id=drama, label="seashore")] == [a]
+    assert lib.label_stats() == [("boat", 2), ("dog", 1), ("seashore", 1)]
+    lib.mark_missing([b])  # missing videos leave the facet counts
+    assert lib.label_stats() == [("boat", 1), ("dog", 1), ("seashore", 1)]
+    assert [v.id for v in lib.videos(status="ok", label="boat")] == [a]
+    assert c in {v.id for v in lib.videos(status="ok")}
