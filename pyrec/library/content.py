@@ -28,6 +28,22 @@ class ContentReads(LibraryBase):
             ).fetchall()
         return [Keyframe(r["time"], r["phash"], r["thumbnail"], r["sharpness"], r["brightness"]) for r in rows]
 
+    def first_thumbnails(self, video_ids: list[int]) -> dict[int, str]:
+        """A representative thumbnail per video (its sharpest keyframe), for cards."""
+        out: dict[int, str] = {}
+        with self._read() as conn:
+            for start in range(0, len(video_ids), 500):  # stay under SQLite's variable limit
+                chunk = [int(v) for v in video_ids[start:start + 500]]
+                marks = ",".join("?" * len(chunk))
+                rows = conn.execute(
+                    "SELECT video_id, thumbnail FROM (SELECT video_id, thumbnail, row_number() OVER "
+                    "(PARTITION BY video_id ORDER BY sharpness DESC, idx) AS rank FROM keyframes "
+                    f"WHERE video_id IN ({marks}) AND thumbnail IS NOT NULL) WHERE rank = 1",
+                    chunk,
+                ).fetchall()
+                out.update((int(v), str(t)) for v, t in rows)
+        return out
+
     def labels(self, video_id: int) -> list[Label]:
         with self._read() as conn:
             rows = conn.execute(

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import sqlite3
+from pathlib import Path
+
+from pyrec.errors import LibraryError
+from pyrec.library import connection
+
 from pyrec.library.behaviour import BehaviourStore
 from pyrec.library.content import ContentReads
 from pyrec.library.migrations import user_version
@@ -30,3 +37,23 @@ class Library(VideoStore, ContentReads, BehaviourStore, SettingsStore):
                 embeddings_by_model=counts("SELECT model_id, count(*) FROM embeddings GROUP BY model_id"),
                 profiles=int(conn.execute("SELECT count(*) FROM profiles").fetchone()[0]),
             )
+
+    def backup(self, dest: str | os.PathLike[str]) -> Path:
+        """A consistent copy of the whole library at ``dest`` (user-only, 0600),
+        taken with SQLite's online backup API: safe while other processes read
+        and write. Refuses to overwrite an existing file."""
+        target = Path(os.path.abspath(os.fspath(dest)))
+        if target.exists():
+            raise LibraryError("backup target already exists; choose a new file name", target)
+        connection.prepare_file(target, create=True)  # private folder + 0600 file
+        try:
+            with self._lock:
+                copy = sqlite3.connect(target)
+                try:
+                    self._live().backup(copy)
+                finally:
+                    copy.close()
+        except sqlite3.Error as exc:
+            target.unlink(missing_ok=True)
+            raise connection.translate(exc, target) from exc
+        return target

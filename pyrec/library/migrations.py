@@ -90,11 +90,13 @@ CREATE TABLE embeddings (
 -- embeddings(model_id) reads one model's vectors for every video
 CREATE INDEX embeddings_model ON embeddings (model_id, video_id);
 
+-- Primary-key columns first and in key order: SQLite 3.40's integrity_check
+-- reports false "NULL value" errors on WITHOUT ROWID tables otherwise.
 CREATE TABLE labels (
     video_id INTEGER NOT NULL REFERENCES videos (id) ON DELETE CASCADE,
+    source   TEXT    NOT NULL DEFAULT 'visual',
     name     TEXT    NOT NULL,
     score    REAL    NOT NULL,
-    source   TEXT    NOT NULL DEFAULT 'visual',
     PRIMARY KEY (video_id, source, name)
 ) WITHOUT ROWID;
 CREATE INDEX labels_name ON labels (name);

@@ -41,3 +41,31 @@ def test_filters_by_entity_and_label_and_facet_counts(lib: Library, make_record)
     assert lib.label_stats() == [("boat", 1), ("dog", 1), ("seashore", 1)]
     assert [v.id for v in lib.videos(status="ok", label="boat")] == [a]
     assert c in {v.id for v in lib.videos(status="ok")}
+
+
+def test_first_thumbnails_pick_the_sharpest_keyframe(lib: Library, make_record) -> None:
+    a = lib.upsert_video(make_record("/m/a.mkv", keyframes=3))  # sharpness = idx in make_record
+    b = lib.upsert_video(make_record("/m/b.mkv", keyframes=0))
+    assert lib.first_thumbnails([a, b, 999]) == {a: "/cache/2.jpg"}
+    assert lib.first_thumbnails([]) == {}
+
+
+def test_backup_is_a_consistent_private_copy(lib: Library, make_record, tmp_path: Path) -> None:
+    import stat
+
+    import pytest
+
+    from pyrec.errors import LibraryError
+
+    video = lib.upsert_video(make_record("/m/a.mkv"))
+    profile = lib.ensure_profile("me")
+    lib.add_interaction(profile.id, video, "like")
+    dest = lib.backup(tmp_path / "backups" / "copy.sqlite")
+    assert stat.S_IMODE(dest.stat().st_mode) == 0o600
+    with Library.open(dest) as copy:
+        assert copy.video(video).file.path == "/m/a.mkv"
+        assert [i.kind for i in copy.interactions(copy.ensure_profile("me").id)] == ["like"]
+        ok = copy._live().execute("PRAGMA integrity_check").fetchone()[0]
+    assert ok == "ok"
+    with pytest.raises(LibraryError, match="already exists"):
+        lib.backup(dest)

@@ -1,0 +1,57 @@
+"""``pyrec doctor``: versions, SIMD level, models and library stats."""
+
+from __future__ import annotations
+
+import platform
+import sqlite3
+from typing import Any
+
+from pyrec import __version__, paths, views
+from pyrec.errors import ModelError
+from pyrec.service.base import ServiceBase
+
+
+class DiagnosticsMixin(ServiceBase):
+    @staticmethod
+    def model_status() -> list[dict[str, Any]]:
+        """Every bundled and user model, verified against its recorded sha256."""
+        from pyrec.models import all_specs, verify
+
+        try:
+            specs = all_specs()
+        except ModelError as exc:  # a broken user config: report it, keep the rest
+            return [{"id": "user config", "status": f"error: {exc.one_line()}"}]
+        out = []
+        for spec in specs.values():
+            entry: dict[str, Any] = {"id": spec.id, "kind": spec.kind, "file": str(spec.path),
+                                     "bundled": spec.bundled, "licence": spec.licence, "sha256": spec.sha256}
+            try:
+                verify(spec)
+                entry["status"] = "ok"
+            except ModelError as exc:
+                entry["status"] = f"error: {exc.one_line()}"
+            out.append(entry)
+        return out
+
+    def doctor(self) -> dict[str, Any]:
+        import cv2
+        import numpy
+        import onnxruntime
+
+        from pyrec.core import available_simd_levels, simd_level
+
+        report: dict[str, Any] = {
+            "pyrec": __version__,
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "numpy": numpy.__version__,
+            "onnxruntime": onnxruntime.__version__,
+            "opencv": cv2.__version__,
+            "sqlite": sqlite3.sqlite_version,
+            "simd": {"active": simd_level(), "available": available_simd_levels()},
+            "models": self.model_status(),
+            "paths": {"db": str(self.db_path), "cache": str(self.cache_dir), "config": str(paths.config_dir())},
+        }
+        # doctor must not create a library as a side effect
+        report["library"] = views.stats_json(self.library.stats()) if self.db_path.exists() else None
+        return report

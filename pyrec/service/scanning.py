@@ -1,0 +1,51 @@
+"""Scanning and the set of folders that make up the library."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterable
+
+from pyrec.errors import PyrecError
+from pyrec.scan.scanner import ProgressCallback, Scanner, ScanSummary
+from pyrec.service.base import ServiceBase
+
+
+class ScanningMixin(ServiceBase):
+    def scan(
+        self,
+        roots: Iterable[str | os.PathLike[str]] | None = None,
+        *,
+        exclude: Iterable[str] = (),
+        jobs: int | None = None,
+        progress: ProgressCallback | None = None,
+        cancel: threading.Event | None = None,
+        remember: bool = True,
+    ) -> ScanSummary:
+        """Scan folders (default: the library's folders). Folders scanned are
+        remembered as library folders unless ``remember`` is False."""
+        root_list = [os.path.abspath(os.fspath(r)) for r in roots] if roots is not None else self.library_folders()
+        if not root_list:
+            raise PyrecError("no folders to scan: pass a folder or add one to the library first")
+        if remember:
+            for root in root_list:
+                if os.path.isdir(root):
+                    self.library.add_library_folder(root)
+        scanner = Scanner(self.library, thumbnail_dir=self.thumbnail_dir, jobs=jobs, exclude=exclude)
+        summary = scanner.scan(root_list, progress=progress, cancel=cancel)
+        self._library_changed()
+        return summary
+
+    def library_folders(self) -> list[str]:
+        return self.library.library_folders()
+
+    def add_library_folder(self, path: str | os.PathLike[str]) -> bool:
+        if not os.path.isdir(path):
+            raise PyrecError("not a folder", path)
+        return self.library.add_library_folder(path)
+
+    def remove_library_folder(self, path: str | os.PathLike[str]) -> bool:
+        return self.library.remove_library_folder(path)
+
+    def _library_changed(self) -> None:
+        """Hook: derived state (recommendation indexes) is stale after a scan."""
