@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import threading
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -43,7 +45,7 @@ def _scan_with_progress(service: PyrecService, args: argparse.Namespace) -> Scan
     show_bar = err.is_terminal and not args.json
     if not show_bar:
         try:
-            return service.scan(args.dirs, exclude=args.exclude, jobs=args.jobs, cancel=cancel)
+            return service.scan(args.dirs or None, exclude=args.exclude, jobs=args.jobs, cancel=cancel)
         except KeyboardInterrupt:
             cancel.set()
             raise
@@ -58,7 +60,7 @@ def _scan_with_progress(service: PyrecService, args: argparse.Namespace) -> Scan
                        current=name[:40], description=p.phase)
 
         try:
-            return service.scan(args.dirs, exclude=args.exclude, jobs=args.jobs, progress=on_progress, cancel=cancel)
+            return service.scan(args.dirs or None, exclude=args.exclude, jobs=args.jobs, progress=on_progress, cancel=cancel)
         except KeyboardInterrupt:
             cancel.set()
             raise
@@ -143,6 +145,124 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- behaviour -------------------------------------------------------------------
+def _recorded(event: int | None, what: str, video: dict[str, Any], args: argparse.Namespace) -> int:
+    if args.json:
+        _emit_json({"recorded": event is not None, "event_id": event, "kind": what, "video": video})
+    elif event is None:
+        out.print(f"not recorded (incognito): {what} {video.get('title') or video['path']}")
+    else:
+        out.print(f"{what}: {video.get('title') or video['path']}")
+    return 0
+
+
+def cmd_play(args: argparse.Namespace) -> int:
+    from pyrec.player import play
+
+    with PyrecService(args.db) as service:
+        video = service.video(args.video)
+        result = play(video["path"], player=args.player)
+        watched = result.seconds_open
+        if watched is not None and video.get("duration"):
+            watched = min(watched, float(video["duration"]))
+        event = service.record_play(video["id"], args.profile, position=watched, watched_seconds=watched)
+    return _recorded(event, "played", video, args)
+
+
+def _simple_event(kind: str) -> Handler:
+    def handler(args: argparse.Namespace) -> int:
+        with PyrecService(args.db) as service:
+            video = service.video(args.video)
+            if kind == "rate":
+                event = service.rate(video["id"], args.value, args.profile)
+            else:
+                event = getattr(service, kind)(video["id"], args.profile)
+        return _recorded(event, kind.replace("_", " "), video, args)
+
+    return handler
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    with PyrecService(args.db) as service:
+        events = service.history(args.profile, limit=args.limit)
+    if args.json:
+        _emit_json(events)
+        return 0
+    table = Table()
+    for col in ("when", "event", "video", "watched"):
+        table.add_column(col)
+    for e in events:
+        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(e["at"]))
+        watched = f"{e['watched_seconds']:.0f}s" if e["watched_seconds"] is not None else ""
+        kind = f"rate {e['value']:g}" if e["kind"] == "rate" else e["kind"]
+        table.add_row(when, kind, e["video"].get("title") or e["video"]["path"], watched)
+    out.print(table)
+    return 0
+
+
+def cmd_profiles(args: argparse.Namespace) -> int:
+    with PyrecService(args.db) as service:
+        if args.create:
+            service.create_profile(args.create, incognito=args.incognito)
+        profiles = service.profiles()
+    if args.json:
+        _emit_json(profiles)
+    else:
+        for p in profiles:
+            out.print(f"{p['id']:>3}  {p['name']}" + ("  (incognito)" if p["incognito"] else ""))
+    return 0
+
+
+# -- privacy -------------------------------------------------------------------
+def cmd_forget(args: argparse.Namespace) -> int:
+    with PyrecService(args.db) as service:
+        deleted = service.forget(args.profile)
+    if args.json:
+        _emit_json({"profile": args.profile or "default", "deleted": deleted})
+    else:
+        out.print(f"forgot {deleted} events of profile {args.profile or 'default'}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    with PyrecService(args.db) as service:
+        data = service.export(args.profile)
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
+    if args.output and args.output != "-":
+        fd = os.open(args.output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # personal data: user-only
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        err.print(f"exported {len(data['events'])} events to {args.output}")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    with PyrecService(args.db) as service:
+        dest = service.backup(args.dest)
+    if args.json:
+        _emit_json({"backup": dest})
+    else:
+        out.print(f"backed up the library to {dest}")
+    return 0
+
+
+def cmd_folders(args: argparse.Namespace) -> int:
+    with PyrecService(args.db) as service:
+        for path in args.add or []:
+            service.add_library_folder(path)
+        for path in args.remove or []:
+            service.remove_library_folder(path)
+        folders = service.library_folders()
+    if args.json:
+        _emit_json(folders)
+    else:
+        for f in folders:
+            out.print(f)
+    return 0
+
+
 # -- demo --------------------------------------------------------------------
 def cmd_demo(args: argparse.Namespace) -> int:
     from pyrec.demo.run import run_demo
@@ -171,8 +291,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(handler=handler)
         return p
 
-    p = add("scan", cmd_scan, "index video folders into the library")
-    p.add_argument("dirs", nargs="+", metavar="DIR")
+    p = add("scan", cmd_scan, "index video folders into the library (default: its folders)")
+    p.add_argument("dirs", nargs="*", metavar="DIR")
     p.add_argument("--exclude", action="append", default=[], metavar="GLOB", help="skip paths matching GLOB (repeatable)")
     p.add_argument("--jobs", type=int, default=None, metavar="N", help="worker processes (default: CPU count)")
 
@@ -184,6 +304,36 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("list", cmd_list, "list videos in the library")
     p.add_argument("--all", action="store_true", help="include failed and missing files")
     p.add_argument("--limit", type=int, default=100)
+
+    def with_profile(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        p.add_argument("--profile", default=None, help="whose history (default: the default profile)")
+        return p
+
+    p = with_profile(add("play", cmd_play, "open a video in your player and record the play"))
+    p.add_argument("video", metavar="ID|PATH")
+    p.add_argument("--player", default=None, help="player command to wait for (default: $PYREC_PLAYER or the desktop opener)")
+    for name, kind, text in (("watched", "mark_watched", "mark a video as watched"), ("like", "like", "like a video"),
+                             ("dislike", "dislike", "dislike a video"),
+                             ("hide", "hide", "not interested: never recommend this video")):
+        p = with_profile(add(name, _simple_event(kind), text))
+        p.add_argument("video", metavar="ID|PATH")
+    p = with_profile(add("rate", _simple_event("rate"), "rate a video from 0 to 10"))
+    p.add_argument("video", metavar="ID|PATH")
+    p.add_argument("value", type=float)
+    p = with_profile(add("history", cmd_history, "what a profile played, liked and rated"))
+    p.add_argument("--limit", type=int, default=50)
+    p = add("profiles", cmd_profiles, "list profiles (or create one)")
+    p.add_argument("--create", metavar="NAME")
+    p.add_argument("--incognito", action="store_true", help="with --create: a profile that records nothing")
+
+    with_profile(add("forget", cmd_forget, "delete a profile's whole history"))
+    p = with_profile(add("export", cmd_export, "a profile's data as JSON"))
+    p.add_argument("-o", "--output", default="-", help="file to write (default: stdout)")
+    p = add("backup", cmd_backup, "a consistent copy of the library file, safe while pyrec runs")
+    p.add_argument("dest", metavar="FILE")
+    p = add("folders", cmd_folders, "list, add or remove library folders")
+    p.add_argument("--add", action="append", metavar="DIR")
+    p.add_argument("--remove", action="append", metavar="DIR")
 
     p = add("demo", cmd_demo, "build a small sample library, scan it and show what was understood")
     p.add_argument("--dir", default=None, help="where to build the sample library (default: the cache dir)")
