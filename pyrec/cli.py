@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from pyrec import __version__
+from pyrec import __version__, netguard
 from pyrec.errors import PyrecError
 from pyrec.scan.scanner import ScanProgress, ScanSummary
 from pyrec.service import PyrecService
@@ -341,6 +341,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    netguard.install()  # local-only: no network sockets from here on
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -208,6 +208,7 @@ void bind_als(py::module_& m) {
         const int threads = threads_arg(num_threads);
         py::array_t<int32_t> ids({nq, static_cast<int64_t>(k)});
         py::array_t<float> scores({nq, static_cast<int64_t>(k)});
+        if (k == 0 || nq == 0) return py::make_tuple(ids, scores);  // nothing to rank: the heaps need k >= 1
         int32_t* ip = ids.mutable_data();
         float* sp = scores.mutable_data();
         {

@@ -10,6 +10,8 @@ target) are not visible to OpenCV callers and so are not counted.
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from pathlib import Path
 from types import TracebackType
 
@@ -19,6 +21,12 @@ import numpy as np
 from pyrec.errors import MediaError
 
 PathLike = str | os.PathLike[str]
+
+# A hostile or broken header can claim any frame size, and the decoder
+# allocates what it claims (16000x16000 is ~1.9 GB per worker once converted
+# to BGR). 8K DCI is 8192x4320; nothing a person films is larger than this.
+MAX_FRAME_PIXELS = 8192 * 8192
+MAX_FRAME_SIDE = 16384
 
 
 def check_readable_file(path: Path) -> None:
@@ -37,6 +45,25 @@ def check_readable_file(path: Path) -> None:
         raise MediaError("file is not readable (permission denied)", path)
 
 
+def _open_capture(path: Path, params: list[int]) -> cv2.VideoCapture:
+    name = str(path)
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        # An undecodable file name (bytes that are not UTF-8) reaches Python
+        # as lone surrogates, and OpenCV crashes (NULL dereference) converting
+        # them to UTF-8. Open it through a private ASCII-named symlink; FFmpeg
+        # holds the file open after this, so the link can go at once.
+        alias_dir = tempfile.mkdtemp(prefix="pyrec-open-")
+        try:
+            alias = os.path.join(alias_dir, "video" + "".join(c for c in path.suffix if c.isascii() and c.isalnum() or c == "."))
+            os.symlink(os.fsencode(os.path.abspath(path)), alias)
+            return cv2.VideoCapture(alias, cv2.CAP_FFMPEG, params)
+        finally:
+            shutil.rmtree(alias_dir, ignore_errors=True)
+    return cv2.VideoCapture(name, cv2.CAP_FFMPEG, params)
+
+
 class VideoReader:
     """A ``cv2.VideoCapture`` that raises MediaError and counts what it decodes."""
 
@@ -45,13 +72,29 @@ class VideoReader:
         check_readable_file(self.path)
         # One decoder thread per file: scan workers run in parallel already.
         params = [cv2.CAP_PROP_N_THREADS, max(1, decode_threads)]
-        self._cap = cv2.VideoCapture(str(self.path), cv2.CAP_FFMPEG, params)
+        self._params = params
+        self._cap = _open_capture(self.path, params)
         if not self._cap.isOpened():
             self._cap.release()
             raise MediaError("not a video OpenCV can open (unknown format or damaged header)", self.path)
+        self._check_frame_size()
         self.frames_decoded = 0
         self.seeks = 0
         self.position = 0  # index of the frame the next read returns
+
+    def _check_frame_size(self) -> None:
+        """Refuse absurd frame sizes before the first frame is decoded."""
+        width = float(self._cap.get(cv2.CAP_PROP_FRAME_WIDTH))
+        height = float(self._cap.get(cv2.CAP_PROP_FRAME_HEIGHT))
+        if not (np.isfinite(width) and np.isfinite(height)):
+            return  # unknown: the decoder's own limits apply
+        if width > MAX_FRAME_SIDE or height > MAX_FRAME_SIDE or width * height > MAX_FRAME_PIXELS:
+            self._cap.release()
+            raise MediaError(
+                f"frame size {int(width)}x{int(height)} is too large to decode safely "
+                f"(limit {MAX_FRAME_PIXELS} pixels, {MAX_FRAME_SIDE} per side)",
+                self.path,
+            )
 
     # -- properties the container reports (may be 0 when unknown)
     @property
@@ -72,18 +115,28 @@ class VideoReader:
 
     @property
     def rotation(self) -> int:
-        """Degrees clockwise from the container's display matrix (0 if unknown)."""
+        """Degrees clockwise a player must turn the picture (0 if unknown).
+
+        OpenCV reports the display matrix's angle counter-clockwise (FFmpeg's
+        convention); a file tagged ``rotate=90`` must read 90 here."""
         prop = getattr(cv2, "CAP_PROP_ORIENTATION_META", None)
         if prop is None:
             return 0
         value = float(self._cap.get(prop))
-        return round(value) % 360 if np.isfinite(value) else 0
+        return (-round(value)) % 360 if np.isfinite(value) else 0
 
     # -- decoding
     def seek(self, index: int) -> None:
         if index == self.position:
             return
-        self._cap.set(cv2.CAP_PROP_POS_FRAMES, float(index))
+        if index == 0:
+            # Back to the start by reopening: OpenCV's seek to frame 0 after the
+            # last frame was read decodes nothing on very short files (a
+            # one-frame clip would look unreadable).
+            self._cap.release()
+            self._cap = _open_capture(self.path, self._params)
+        else:
+            self._cap.set(cv2.CAP_PROP_POS_FRAMES, float(index))
         self.seeks += 1
         self.position = index
 

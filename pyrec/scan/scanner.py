@@ -10,10 +10,13 @@ import multiprocessing
 import os
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field, replace
 
+from pyrec import netguard
 from pyrec.library import Library
 from pyrec.records import FileStat, ScanFailure, VideoRecord
 from pyrec.scan.indexer import IndexOptions, index_file
@@ -68,6 +71,9 @@ class ScanProgress:
 
 
 ProgressCallback = Callable[[ScanProgress], None]
+IndexFn = Callable[[FileStat, IndexOptions], "VideoRecord | ScanFailure"]
+
+WORKER_CRASHED = "worker process crashed while decoding"
 
 
 @dataclass
@@ -92,13 +98,17 @@ class Scanner:
         exclude: Iterable[str] = (),
         max_keyframes: int = 16,
         embed_text: bool = True,
+        index_fn: IndexFn = index_file,
     ) -> None:
+        """``index_fn`` turns one file into a record; tests pass a wrapper
+        (it must be picklable: a module-level function) to inject faults."""
         self.library = library
         self.thumbnail_dir = None if thumbnail_dir is None else os.fspath(thumbnail_dir)
         self.jobs = max(1, jobs if jobs else (os.cpu_count() or 1))
         self.exclude = tuple(exclude)
         self.max_keyframes = max_keyframes
         self.embed_text = embed_text
+        self.index_fn = index_fn
 
     # -- planning ---------------------------------------------------------
     def _plan(self, files: list[FileStat], roots: list[str], summary: ScanSummary) -> _Plan:
@@ -210,41 +220,134 @@ class Scanner:
     def _results(
         self, files: list[FileStat], options: IndexOptions, cancel: threading.Event | None
     ) -> Iterator[VideoRecord | ScanFailure]:
-        """Index results as they complete; stops early (cleanly) on cancel."""
+        """Index results as they complete; stops early (cleanly) on cancel.
+
+        A worker that dies (a decoder segfault or abort, the OOM killer) breaks
+        the whole pool and every file in flight with it. The files in flight
+        are then retried one at a time in a pool of their own, so only the
+        file that kills a worker again is recorded as failed, and the rest of
+        the queue goes on in a fresh pool."""
         if not files:
             return
-        if self.jobs == 1 or len(files) == 1:
+        if self.jobs == 1:  # asked for no workers: in-process, so a decoder crash ends the scan
+            quiet_native_logs()
             for f in files:
-                if cancel and cancel.is_set():
+                if _cancelled(cancel):
                     return
-                yield index_file(f, options)
+                yield self.index_fn(f, options)
             return
+        queue = deque(files)
+        while queue and not _cancelled(cancel):
+            suspects: list[FileStat] = []
+            yield from self._pool_run(queue, options, cancel, suspects)
+            if suspects:
+                yield from self._isolated(suspects, options, cancel)
+
+    def _new_pool(self, workers: int) -> ProcessPoolExecutor:
         # spawn, not fork: the parent may be a Qt app with threads, and ONNX
-        # Runtime's thread pools do not survive fork.
+        # Runtime's thread pools do not survive fork. Workers are local-only
+        # like the parent: the network guard is their initializer.
         ctx = multiprocessing.get_context("spawn")
-        workers = min(self.jobs, len(files))
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-            pending: dict[Future[VideoRecord | ScanFailure], FileStat] = {}
-            queue = iter(files)
-            try:
-                for f in queue:  # keep a short queue so cancel takes effect soon
-                    pending[pool.submit(index_file, f, options)] = f
-                    if len(pending) >= workers * 2:
-                        break
-                while pending:
-                    if cancel and cancel.is_set():
-                        break
-                    finished, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-                    for fut in finished:
-                        f = pending.pop(fut)
-                        try:
-                            yield fut.result()
-                        except Exception as exc:  # worker died (e.g. a decoder crash)
-                            yield ScanFailure(f, f"{f.path}: worker process failed ({type(exc).__name__}: {exc})")
-                        nxt = next(queue, None)
-                        if nxt is not None and not (cancel and cancel.is_set()):
-                            pending[pool.submit(index_file, nxt, options)] = nxt
-            finally:
-                for fut in pending:
-                    fut.cancel()
+        return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker)
+
+    def _pool_run(
+        self, queue: deque[FileStat], options: IndexOptions, cancel: threading.Event | None, suspects: list[FileStat]
+    ) -> Iterator[VideoRecord | ScanFailure]:
+        """Drain ``queue`` through one pool. If the pool breaks, the files that
+        were in it go to ``suspects`` and this returns early."""
+        workers = min(self.jobs, len(queue))
+        pool = self._new_pool(workers)
+        pending: dict[Future[VideoRecord | ScanFailure], FileStat] = {}
+        try:
+            while queue and len(pending) < workers * 2:  # a short queue: cancel takes effect soon
+                f = queue.popleft()
+                pending[pool.submit(self.index_fn, f, options)] = f
+            while pending:
+                if _cancelled(cancel):
+                    return
+                finished, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                for fut in finished:
+                    f = pending.pop(fut)
+                    exc = fut.exception()
+                    if isinstance(exc, BrokenProcessPool):
+                        suspects.append(f)
+                        continue
+                    yield fut.result() if exc is None else _failure(f, exc)
+                if any(isinstance(fut.exception(), BrokenProcessPool) for fut in finished):
+                    # Everything still in this pool is lost with it; results that
+                    # arrived before the break are kept.
+                    for fut, f in list(pending.items()):
+                        lost = fut.exception() if fut.done() else None
+                        if not fut.done() or isinstance(lost, BrokenProcessPool):
+                            suspects.append(f)
+                        else:
+                            yield fut.result() if lost is None else _failure(f, lost)
+                    pending.clear()
+                    return
+                while queue and len(pending) < workers * 2 and not _cancelled(cancel):
+                    f = queue.popleft()
+                    pending[pool.submit(self.index_fn, f, options)] = f
+        finally:
+            for fut in pending:
+                fut.cancel()
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def _isolated(
+        self, files: list[FileStat], options: IndexOptions, cancel: threading.Event | None
+    ) -> Iterator[VideoRecord | ScanFailure]:
+        """One file at a time in a one-worker pool: a crash now names its file."""
+        pool: ProcessPoolExecutor | None = None
+        try:
+            for f in files:
+                if _cancelled(cancel):
+                    return
+                if pool is None:
+                    pool = self._new_pool(1)
+                fut = pool.submit(self.index_fn, f, options)
+                while not _wait_one(fut, cancel):
+                    pass
+                if not fut.done():  # cancelled while it ran
+                    return
+                exc = fut.exception()
+                if isinstance(exc, BrokenProcessPool):
+                    yield ScanFailure(f, f"{f.path}: {WORKER_CRASHED}")
+                    pool.shutdown(wait=True, cancel_futures=True)
+                    pool = None
+                    continue
+                yield fut.result() if exc is None else _failure(f, exc)
+        finally:
+            if pool is not None:
                 pool.shutdown(wait=True, cancel_futures=True)
+
+
+def quiet_native_logs() -> None:
+    """FFmpeg and OpenCV print their own complaints about broken files
+    straight to stderr, between and inside pyrec's lines; pyrec reports each
+    broken file as one error line instead. Takes effect for the FFmpeg
+    backend only if no video was opened in this process yet."""
+    os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")  # AV_LOG_QUIET
+    import cv2
+
+    cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)
+
+
+def _init_worker() -> None:
+    """Every scan worker is local-only and quiet, like its parent."""
+    netguard.install()
+    quiet_native_logs()
+
+
+def _cancelled(cancel: threading.Event | None) -> bool:
+    return bool(cancel and cancel.is_set())
+
+
+def _wait_one(fut: Future[VideoRecord | ScanFailure], cancel: threading.Event | None) -> bool:
+    """Wait a little for ``fut``; True once it is done or the scan was cancelled."""
+    wait([fut], timeout=0.2)
+    return fut.done() or _cancelled(cancel)
+
+
+def _failure(f: FileStat, exc: BaseException) -> ScanFailure:
+    """A worker raised instead of returning a ScanFailure (e.g. a result that
+    could not be pickled back): report it against its file and go on."""
+    return ScanFailure(f, f"{f.path}: worker process failed ({type(exc).__name__}: {' '.join(str(exc).split())})")

@@ -18,6 +18,7 @@ from pathlib import Path
 import pathspec
 
 from pyrec.records import FileStat
+from pyrec.scan.quickhash import open_regular
 
 VIDEO_EXTENSIONS = frozenset(
     {
@@ -52,7 +53,7 @@ def sniff_video(path: str | os.PathLike[str]) -> bool:
     """True if the file starts like a video container (MP4/MOV, Matroska/WebM,
     AVI, MPEG-PS/TS, ASF/WMV, FLV, Ogg). Reads at most 2 TS packets."""
     try:
-        with open(path, "rb") as fh:
+        with open_regular(path) as fh:  # a FIFO would block a plain open() forever
             head = fh.read(2 * _TS_PACKET + 1)
     except OSError:
         return False
@@ -165,7 +166,7 @@ class Walker:
                     continue
                 if stat.S_ISREG(fst.st_mode):
                     yield FileStat(path=entry.path, size=fst.st_size, mtime_ns=fst.st_mtime_ns)
-            stack.extend(((d, specs) for d in reversed(subdirs)))
+            stack.extend((d, specs) for d in reversed(subdirs))
 
     def _ignored(self, path: str, root: str, specs: list[tuple[str, pathspec.PathSpec]], entry: os.DirEntry[str]) -> bool:
         try:

@@ -1,0 +1,110 @@
+"""pyrec is local-only: under the network guard every way out is refused with
+NetworkBlockedError, in the parent and in spawned scan workers, and a
+listener on this machine sees zero bytes."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .conftest import SCRIPTS, run_cli, run_py
+
+
+class Listener:
+    """What reaches a loopback TCP + UDP port, counted by a separate process."""
+
+    def __init__(self) -> None:
+        self._proc = subprocess.Popen([sys.executable, str(SCRIPTS / "listener.py")], stdin=subprocess.PIPE,
+                                      stdout=subprocess.PIPE, text=True)
+        assert self._proc.stdout is not None
+        self.port = int(self._proc.stdout.readline())
+
+    def counts(self) -> tuple[int, int]:
+        """Stop listening; (connections accepted, bytes received)."""
+        out, _ = self._proc.communicate(timeout=30)
+        data = json.loads(out.splitlines()[-1])
+        return data["connections"], data["bytes"]
+
+    def close(self) -> None:
+        if self._proc.poll() is None:
+            self._proc.kill()
+            self._proc.wait()
+
+
+@pytest.fixture
+def listener() -> Iterator[Listener]:
+    server = Listener()
+    yield server
+    server.close()
+
+
+def test_listener_counts_what_gets_through(listener: Listener) -> None:
+    """The leak counter itself works: an unguarded process does get through."""
+    code = (f"import socket; s = socket.create_connection(('127.0.0.1', {listener.port})); "
+            "s.sendall(b'leak'); s.close()")
+    run = run_py(["-c", code])
+    assert run.code == 0, run.stderr
+    assert listener.counts() == (1, 4)
+
+
+def test_every_way_out_is_blocked(listener: Listener) -> None:
+    run = run_py([str(SCRIPTS / "net_probe.py"), str(listener.port)])
+    assert run.code == 0, run.stderr
+    outcomes = json.loads(run.stdout.splitlines()[-1])
+    assert outcomes.pop("unix socketpair") == "ok"
+    blocked = int(outcomes.pop("blocked_attempts"))
+    assert outcomes["connect 192.0.2.1:80"] == ("blocked: 192.0.2.1:80: connect refused: pyrec is local-only "
+                                                "and opens no network connections")
+    assert outcomes["getaddrinfo example.com"].startswith("blocked: example.com: name lookup refused")
+    leaked = {k: v for k, v in outcomes.items() if not v.startswith("blocked: ")}
+    assert leaked == {}
+    assert blocked >= len(outcomes)  # install() twice still counts each refusal once
+    assert blocked < 2 * len(outcomes)
+    assert listener.counts() == (0, 0)
+
+
+def test_scan_workers_are_guarded_too(clips: Path, tmp_path: Path, listener: Listener) -> None:
+    """jobs=2 spawns workers; each tries loopback TCP, UDP and DNS before indexing."""
+    db = tmp_path / "lib.sqlite"
+    run = run_py([str(SCRIPTS / "guarded_scan.py"), str(clips), str(db), str(tmp_path / "thumbs"),
+                  str(listener.port)], timeout=180)
+    assert run.code == 0, run.stderr
+    summary = json.loads(run.stdout.splitlines()[-1])
+    assert (summary["added"], summary["failed"]) == (12, 0), summary["errors"]
+    net_lines = [w for w in summary["warnings"] if ": blocked: " in w or w.endswith("LEAKED")]
+    assert len(net_lines) == 12 * 4 and all(": blocked: " in w for w in net_lines), net_lines[:4]
+    assert listener.counts() == (0, 0)
+    con = sqlite3.connect(db)
+    assert con.execute("SELECT count(*) FROM videos WHERE status = 'ok'").fetchone()[0] == 12
+    con.close()
+
+
+def test_cli_commands_work_under_the_guard(clips: Path, tmp_path: Path, listener: Listener) -> None:
+    """Everything but recommend (owned elsewhere) runs under the guard, and no
+    code path even attempts the network (the guard's refusal count stays 0)."""
+    db = str(tmp_path / "lib.sqlite")
+    first = next(iter(sorted(clips.rglob("*.mp4"))))
+    commands = [
+        ["scan", str(clips), "--jobs", "2"],
+        ["list"], ["show", "1"], ["like", "1"], ["play", str(first), "--player", "true"], ["rate", "2", "7"],
+        ["history"], ["profiles", "--create", "kid", "--incognito"], ["export", "-o", str(tmp_path / "e.json")],
+        ["backup", str(tmp_path / "backup.sqlite")], ["folders"], ["doctor"], ["forget"],
+    ]
+    for cmd in commands:
+        run = run_cli(*cmd, "--db", db, timeout=180)
+        assert run.code == 0, (cmd, run.stderr)
+        assert run.stderr.splitlines()[-1] == "netguard-blocked=0", (cmd, run.stderr)
+    assert listener.counts() == (0, 0)
+
+
+def test_cli_entry_point_installs_the_guard(tmp_path: Path) -> None:
+    code = ("import sys; from pyrec.cli import main; from pyrec import netguard; "
+            f"rc = main(['folders', '--db', {str(tmp_path / 'l.sqlite')!r}]); print(rc, netguard.installed())")
+    run = run_py(["-c", code])
+    assert run.stdout.split() == ["0", "True"], run.stderr
