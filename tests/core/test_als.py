@@ -7,7 +7,6 @@ import json
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -15,19 +14,6 @@ import pytest
 import scipy.sparse as sp
 
 from pyrec.core import ImplicitALS
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _single_threaded_blas() -> Iterator[None]:
-    """The NumPy references are tiny; a multi-threaded BLAS only adds thread
-    hand-offs, which stall for whole scheduler slices on a busy machine."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # optional: only makes the references faster
-        yield
-        return
-    with threadpool_limits(1, "blas"):
-        yield
 
 
 # --------------------------------------------------------------------- data

@@ -17,19 +17,6 @@ LEVELS = _core.available_simd_levels()
 WIDTHS = [1, 7, 16, 33, 100, 130]
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _single_threaded_blas() -> Iterator[None]:
-    """The NumPy references are tiny; a multi-threaded BLAS only adds thread
-    hand-offs, which stall for whole scheduler slices on a busy machine."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # optional: only makes the references faster
-        yield
-        return
-    with threadpool_limits(1, "blas"):
-        yield
-
-
 @pytest.fixture(params=LEVELS)
 def simd(request: pytest.FixtureRequest) -> Iterator[str]:
     _core.force_simd_level(request.param)
