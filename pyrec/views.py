@@ -18,7 +18,6 @@ def video_json(v: VideoInfo) -> dict[str, Any]:
         "path": v.file.path,
         "title": v.text.title,
         "year": v.text.year,
-        "series": v.text.series or None,
         "season": v.text.season,
         "episode": v.text.episode,
         "media_type": v.text.media_type or None,

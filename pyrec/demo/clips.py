@@ -16,6 +16,9 @@ import numpy as np
 
 Frame = np.ndarray
 Painter = Callable[[int, int, int, float, np.random.Generator], Frame]
+# A painter draws frame i at time t. ``rng`` is seeded per clip and re-seeded
+# for every frame by render_clip, so layouts differ between clips (seeds) but
+# stay put within one clip; motion comes from t.
 
 
 def _vertical_gradient(h: int, w: int, top: tuple[int, int, int], bottom: tuple[int, int, int]) -> Frame:
@@ -25,15 +28,16 @@ def _vertical_gradient(h: int, w: int, top: tuple[int, int, int], bottom: tuple[
 
 
 def _ocean(h: int, w: int, i: int, t: float, rng: np.random.Generator) -> Frame:
-    img = _vertical_gradient(h, w, (235, 200, 150), (120, 60, 10))  # BGR: sky to deep sea
-    horizon = h // 3
-    for k in range(8):  # moving wave crests
+    sky = tuple(int(c) for c in rng.integers(140, 256, 3))
+    img = _vertical_gradient(h, w, sky, (120, 60, 10))  # BGR: sky to deep sea
+    horizon = int(h * rng.uniform(0.2, 0.5))
+    for k in range(int(rng.integers(4, 10))):  # moving wave crests
         y = horizon + int((k + 1) * (h - horizon) / 9 + 4 * math.sin(t * 2 + k))
         xs = np.arange(0, w, 4)
         ys = (y + 3 * np.sin(xs / 17.0 + t * 3 + k)).astype(np.int32)
         pts = np.stack([xs, ys], axis=1).reshape(-1, 1, 2)
         cv2.polylines(img, [pts], False, (250, 240, 230), 1, cv2.LINE_AA)
-    cv2.circle(img, (int(w * 0.8), int(h * 0.15)), max(4, h // 14), (200, 240, 255), -1, cv2.LINE_AA)
+    cv2.circle(img, (int(w * rng.uniform(0.1, 0.9)), int(h * 0.15)), max(4, h // 14), (200, 240, 255), -1, cv2.LINE_AA)
     return img
 
 
@@ -41,16 +45,15 @@ def _forest(h: int, w: int, i: int, t: float, rng: np.random.Generator) -> Frame
     base = rng.integers(0, 60, size=(h // 4, w // 4, 3), dtype=np.uint8)
     img = cv2.resize(base, (w, h), interpolation=cv2.INTER_NEAREST)
     img[..., 1] = np.clip(img[..., 1].astype(np.int32) + 90, 0, 255).astype(np.uint8)  # green canopy
-    trunk_rng = np.random.default_rng(7)
-    for _ in range(7):
-        x = int(trunk_rng.integers(0, w) + 10 * t) % w
+    for _ in range(int(rng.integers(3, 10))):
+        x = int(rng.integers(0, w) + 10 * t) % w
         cv2.rectangle(img, (x, h // 3), (x + max(3, w // 40), h), (30, 60, 90), -1)
     return img
 
 
 def _city_night(h: int, w: int, i: int, t: float, rng: np.random.Generator) -> Frame:
     img = np.full((h, w, 3), (25, 10, 10), np.uint8)
-    grid = np.random.default_rng(3)
+    grid = rng
     for bx in range(0, w, w // 8):
         top = int(h * (0.25 + 0.4 * grid.random()))
         cv2.rectangle(img, (bx + 2, top), (bx + w // 8 - 2, h), (40, 30, 30), -1)
@@ -67,29 +70,31 @@ def _city_night(h: int, w: int, i: int, t: float, rng: np.random.Generator) -> F
 def _desert(h: int, w: int, i: int, t: float, rng: np.random.Generator) -> Frame:
     img = _vertical_gradient(h, w, (230, 190, 120), (90, 170, 230))
     xs = np.arange(w)
+    base, wave = rng.uniform(0.35, 0.6), rng.uniform(15.0, 60.0)
     for k, colour in enumerate([(60, 140, 210), (40, 120, 190), (20, 100, 170)]):
-        ys = (h * (0.55 + 0.13 * k) + 12 * np.sin(xs / (40.0 + 10 * k) + t * 0.4 + k)).astype(np.int32)
+        ys = (h * (base + 0.13 * k) + 12 * np.sin(xs / (wave + 10 * k) + t * 0.4 + k)).astype(np.int32)
         for x, y in zip(xs, ys):
             img[max(0, y) :, x] = colour
-    cv2.circle(img, (int(w * 0.2), int(h * 0.2)), max(5, h // 10), (120, 230, 255), -1, cv2.LINE_AA)
+    cv2.circle(img, (int(w * rng.uniform(0.1, 0.9)), int(h * 0.2)), max(5, h // 10), (120, 230, 255), -1, cv2.LINE_AA)
     return img
 
 
 def _snow(h: int, w: int, i: int, t: float, rng: np.random.Generator) -> Frame:
     img = _vertical_gradient(h, w, (200, 195, 190), (245, 245, 245))
-    flakes = np.random.default_rng(11).random((120, 2))
+    flakes = rng.random((int(rng.integers(60, 200)), 2))
     for fx, fy in flakes:
         x = int(fx * w + 5 * math.sin(t + fy * 10))
         y = int((fy * h + t * 40) % h)
         cv2.circle(img, (x, y), 2, (255, 255, 255), -1)
-    cv2.rectangle(img, (0, int(h * 0.8)), (w, h), (235, 235, 240), -1)
+    cv2.rectangle(img, (0, int(h * rng.uniform(0.6, 0.9))), (w, h), (235, 235, 240), -1)
     return img
 
 
 def _cartoon(h: int, w: int, i: int, t: float, rng: np.random.Generator) -> Frame:
     img = np.full((h, w, 3), 250, np.uint8)
     palette = [(0, 0, 255), (0, 200, 0), (255, 0, 0), (0, 220, 255), (255, 0, 200)]
-    for k, colour in enumerate(palette):
+    order = rng.permutation(len(palette))
+    for k, colour in enumerate(palette[j] for j in order):
         cx = int(w / 2 + w / 3 * math.sin(t * (1 + k * 0.3) + k))
         cy = int(h / 2 + h / 3 * math.cos(t * (1.2 + k * 0.2) + k))
         if k % 2:
@@ -132,9 +137,8 @@ def render_clip(
     writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), fps, (w, h))
     if not writer.isOpened():
         raise RuntimeError(f"{path}: OpenCV cannot write mp4v video here")
-    rng = np.random.default_rng(seed)
     painter = STYLES[style]
-    phase = float(seed) * 1.7  # seeds shift the motion so clips of one style differ
+    phase = float(seed) * 1.7  # seeds also shift the motion
     try:
         n = max(1, int(round(seconds * fps)))
         n_black = int(round(black_intro * fps))
@@ -142,7 +146,7 @@ def render_clip(
             if i < n_black:
                 writer.write(np.zeros((h, w, 3), np.uint8))
                 continue
-            writer.write(painter(h, w, i, phase + i / fps, rng))
+            writer.write(painter(h, w, i, phase + i / fps, np.random.default_rng(seed)))
     finally:
         writer.release()
     return path

@@ -78,6 +78,7 @@ CATALOGUE: tuple[SampleTitle, ...] = (
                 ("Animation", "Family", "Musical"), ("Lena Fairweather",), (), ("kids", "colours"), seed=14),
 )
 
+DUPLICATED_TITLE = "Tidewater"
 SERIES_NAME = "Desert Tales"
 SERIES_EPISODES: tuple[tuple[int, str, str], ...] = (
     (1, "The Well", "A village's only well runs dry and the elders send for help."),
@@ -124,6 +125,14 @@ def build_sample_library(root: str | Path, *, seconds: float = 4.0, size: tuple[
         if item.subtitles and not path.with_suffix(".en.srt").exists():
             path.with_suffix(".en.srt").write_text(_srt(item.subtitles), encoding="utf-8")
         clips.append(path)
+
+    # A second copy of one film at another resolution, as downloads often are:
+    # `pyrec dupes` should group it with the original and suggest the better one.
+    original = next(item for item in CATALOGUE if item.title == DUPLICATED_TITLE)
+    copy = root / "Downloads" / "tidewater_480p.mp4"
+    if not copy.exists():
+        render_clip(copy, original.style, seconds=seconds, size=(size[0] * 2, size[1] * 2), seed=original.seed)
+    clips.append(copy)
 
     show_dir = root / "Series" / SERIES_NAME
     season_dir = show_dir / "Season 1"

@@ -2,17 +2,18 @@
 the cache dir and the long jobs; front ends never run SQL or call the core.
 
 PyrecService is assembled from small mixins, one concern each (scanning,
-browsing, behaviour, privacy, diagnostics), all sharing one library.
+browsing, recommending, behaviour, privacy, diagnostics), all sharing one library.
 """
 
 from pyrec.service.base import ServiceBase
 from pyrec.service.browsing import BrowsingMixin
 from pyrec.service.diagnostics import DiagnosticsMixin
 from pyrec.service.privacy import PrivacyMixin
+from pyrec.service.recommending import RecommendingMixin
 from pyrec.service.scanning import ScanningMixin
 
 
-class PyrecService(ScanningMixin, BrowsingMixin, PrivacyMixin, DiagnosticsMixin, ServiceBase):
+class PyrecService(ScanningMixin, BrowsingMixin, RecommendingMixin, PrivacyMixin, DiagnosticsMixin, ServiceBase):
     """A library plus everything to do with it. Use as a context manager or call close()."""
 
 

@@ -43,6 +43,16 @@ class ServiceBase:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    # -- hooks: what changed, for derived state (the recommender overrides them)
+    def _library_changed(self) -> None:
+        """A scan changed the catalogue."""
+
+    def _interaction_recorded(self, profile_id: int, video_id: int, kind: str) -> None:
+        """One event was stored."""
+
+    def _history_forgotten(self, profile_id: int) -> None:
+        """A profile's history was deleted."""
+
     def resolve(self, ref: str | int | os.PathLike[str]) -> VideoInfo:
         """A video by id ("42") or by path (relative paths resolve from the cwd)."""
         lib = self.library

@@ -70,9 +70,6 @@ class BehaviourMixin(ServiceBase):
             raise ValueError("a rating is between 0 and 10")
         return self._record(ref, "rate", profile, value=value)
 
-    def _interaction_recorded(self, profile_id: int, video_id: int, kind: str) -> None:
-        """Hook: the recommender updates online after each event."""
-
     # -- reading -----------------------------------------------------------------
     def history(self, profile: str | None = None, *, limit: int = 100) -> list[dict[str, Any]]:
         """A profile's events, newest first, each with its video."""

@@ -31,6 +31,3 @@ class PrivacyMixin(BehaviourMixin):
     def backup(self, dest: str | os.PathLike[str]) -> str:
         """A consistent copy of the library (SQLite online backup), even while in use."""
         return str(self.library.backup(dest))
-
-    def _history_forgotten(self, profile_id: int) -> None:
-        """Hook: derived recommendation state must drop the forgotten history."""

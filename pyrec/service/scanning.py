@@ -46,6 +46,3 @@ class ScanningMixin(ServiceBase):
 
     def remove_library_folder(self, path: str | os.PathLike[str]) -> bool:
         return self.library.remove_library_folder(path)
-
-    def _library_changed(self) -> None:
-        """Hook: derived state (recommendation indexes) is stale after a scan."""

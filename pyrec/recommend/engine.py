@@ -1,0 +1,178 @@
+"""`Recommender`: the recommender as the service layer sees it. It owns one
+snapshot (catalogue + history), the fitted scorers, the indexes, and answers
+recommend / shelves / similar / search; `record` folds a new play in at once.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from pyrec.recommend.base import Request, Scorer, Scores
+from pyrec.recommend.blend import Blended, Blender, Recommendation
+from pyrec.recommend.catalog import KIND, Catalog, History
+from pyrec.recommend.collaborative import CollaborativeScorer, ModelFactory
+from pyrec.recommend.content import ContentScorer
+from pyrec.recommend.dupes import DupeGroup, group_of
+from pyrec.recommend.explain import Reason
+from pyrec.recommend.graph import GraphScorer
+from pyrec.recommend.rerank import NearDuplicates, mmr
+from pyrec.recommend.search import SemanticSearch
+from pyrec.recommend.shelves import Shelf, ShelfConfig, build_shelves
+from pyrec.recommend.signals import SignalConfig
+from pyrec.recommend.similar import SimilarVideos
+from pyrec.recommend.suite import content_models, default_scorers
+from pyrec.recommend.vectors import IndexFactory, IndexLike, build_index
+
+if TYPE_CHECKING:
+    from pyrec.library import Library
+
+
+class Recommender:
+    def __init__(
+        self,
+        catalog: Catalog,
+        history: History,
+        *,
+        weights: Mapping[str, float] | None = None,
+        cfg: SignalConfig = SignalConfig(),
+        scorers: Sequence[Scorer] | None = None,
+        index_factory: IndexFactory | None = None,
+        als_factory: ModelFactory | None = None,
+        diversity: float = 0.3,
+        near_duplicates: NearDuplicates | None = None,
+        label_vectors: np.ndarray | None = None,
+    ) -> None:
+        self.catalog = catalog
+        self.history = history
+        self.cfg = cfg
+        self.index_factory = index_factory
+        self.diversity = diversity
+        self.near_duplicates = near_duplicates or NearDuplicates()
+        made = list(scorers) if scorers is not None else default_scorers(catalog, cfg=cfg, index_factory=index_factory, als_factory=als_factory)
+        self.blender = Blender(made, weights)
+        self.blender.fit(catalog, history)
+        self._build_views(label_vectors)
+
+    @classmethod
+    def from_library(cls, lib: Library, **kwargs: Any) -> Recommender:
+        catalog = Catalog.from_library(lib)
+        return cls(catalog, History.from_library(lib, catalog), **kwargs)
+
+    def _build_views(self, label_vectors: np.ndarray | None) -> None:
+        cat = self.catalog
+        indexes: dict[str, IndexLike] = {}
+        for s in self.blender.scorers:  # reuse the content scorers' indexes
+            if isinstance(s, ContentScorer) and s.index is not None:
+                indexes[s.model_id] = s.index
+        models = content_models(cat)
+        for model_id in models.values():
+            if model_id not in indexes:
+                indexes[model_id] = build_index(cat.embeddings[model_id], factory=self.index_factory)
+        self.indexes = indexes
+        graphs = [s for s in self.blender.scorers if isinstance(s, GraphScorer)]
+        self.graph = graphs[0] if graphs else GraphScorer().fit(cat, self.history)
+        self.similar_videos = SimilarVideos(cat, self.graph, indexes)
+        text_model = models.get("text")
+        self.searcher = SemanticSearch(cat, text_model, indexes.get(text_model) if text_model else None, label_vectors=label_vectors)
+        self.mmr_model = models.get("visual") or models.get("text")
+
+    # -- requests ----------------------------------------------------------
+    def request(self, profile: int, *, now: float | None = None, utc_offset: float | None = None) -> Request:
+        return Request.build(self.catalog, self.history, profile, now=now if now is not None else time.time(),
+                             utc_offset=utc_offset, cfg=self.cfg)
+
+    def rank(self, req: Request, blended: Blended, n: int, *, diversity: float | None = None) -> list[Recommendation]:
+        """Top n of a blend, re-ranked for diversity and kept apart from near-duplicates."""
+        pool = self.blender.top(blended, max(4 * n, 50))
+        emb = self.catalog.embeddings.get(self.mmr_model) if self.mmr_model else None
+        order = mmr(pool, blended.total[pool], n, emb=emb, diversity=self.diversity if diversity is None else diversity,
+                    near_duplicates=self.near_duplicates)
+        return [self.blender.to_recommendation(self.catalog, blended, int(p)) for p in order]
+
+    def recommend(
+        self, profile: int, n: int = 20, *, now: float | None = None, exclude_watched: bool = True,
+        diversity: float | None = None, allow_ids: Sequence[int] | None = None, utc_offset: float | None = None,
+    ) -> list[Recommendation]:
+        """"For you": blended, filtered (never disliked or hidden), diversified, explained."""
+        req = self.request(profile, now=now, utc_offset=utc_offset)
+        allow = None
+        if allow_ids is not None:
+            allow = np.zeros(self.catalog.n, dtype=bool)
+            allow[[self.catalog.pos(v) for v in allow_ids if self.catalog.has(v)]] = True
+        blended = self.blender.blend(req, exclude_watched=exclude_watched, allow=allow)
+        return self.rank(req, blended, n, diversity=diversity)
+
+    def shelves(self, profile: int, *, now: float | None = None, config: ShelfConfig = ShelfConfig(), utc_offset: float | None = None) -> list[Shelf]:
+        return build_shelves(self, self.request(profile, now=now, utc_offset=utc_offset), config)
+
+    def context_scores(self, req: Request, name: str) -> Scores:
+        for s in self.blender.scorers:
+            if s.name == name:
+                return s.score(req)
+        return Scores.empty(name)
+
+    def similar_positions(self, position: int, n: int = 20, *, allowed: np.ndarray | None = None) -> list[tuple[int, float, list[Reason]]]:
+        return self.similar_videos.similar(position, n, allowed=allowed)
+
+    def similar(self, video_id: int, n: int = 20, *, profile: int | None = None, now: float | None = None) -> list[Recommendation]:
+        """"More like this". With a profile, its disliked/hidden videos are left out."""
+        allowed = None
+        if profile is not None:
+            allowed = ~self.request(profile, now=now).prefs.negative
+        cat = self.catalog
+        return [Recommendation(int(cat.ids[p]), p, s, rs, cat.titles[p])
+                for p, s, rs in self.similar_positions(cat.pos(video_id), n, allowed=allowed)]
+
+    def search(
+        self, query: str = "", *, query_vector: np.ndarray | None = None, fts: Sequence[int] = (), n: int = 20,
+        profile: int | None = None, now: float | None = None,
+    ) -> list[Recommendation]:
+        """Full-text hits (video ids from the library, best first) merged with
+        semantic matches of `query_vector` (the query embedded by the text model)."""
+        allowed = None
+        if profile is not None:
+            allowed = ~self.request(profile, now=now).prefs.negative
+        cat = self.catalog
+        return [Recommendation(int(cat.ids[h.position]), h.position, h.score, h.reasons, cat.titles[h.position])
+                for h in self.searcher.search(query, query_vector, fts, n, allowed=allowed)]
+
+    def set_label_vectors(self, vectors: np.ndarray) -> None:
+        self.searcher.set_label_vectors(vectors)
+
+    def set_duplicates(self, groups: Sequence[DupeGroup]) -> None:
+        """Near-duplicate groups (from dupes.find_duplicates) are never shown side by side."""
+        nd = self.near_duplicates
+        self.near_duplicates = NearDuplicates(group_of(groups, self.catalog.ids), nd.cosine, nd.phashes, nd.hamming)
+
+    # -- online updates ----------------------------------------------------
+    def record(
+        self, profile: int, video_id: int, kind: str, *, value: float | None = None, fraction: float | None = None,
+        position: float | None = None, timestamp: float | None = None,
+    ) -> None:
+        """Fold one interaction in: appended to the history, and the profile's
+        collaborative factor re-solved exactly. Item factors wait for `refit`."""
+        ts = time.time() if timestamp is None else float(timestamp)
+        if kind not in KIND:
+            raise ValueError(f"unknown interaction kind {kind!r}")
+        event = History.from_events([(profile, self.catalog.pos(video_id), kind, value, fraction, position, ts)])
+        self.history = self.history.concat(event)  # History keeps itself in time order
+        req = self.request(profile, now=ts)
+        for s in self.blender.scorers:
+            if isinstance(s, CollaborativeScorer) and s.model is not None:
+                s.update(req)
+
+    def stale(self) -> bool:
+        """True when a full refit is due (see CollaborativeScorer.stale)."""
+        return any(s.stale(self.catalog) for s in self.blender.scorers if isinstance(s, CollaborativeScorer))
+
+    def refit(self, catalog: Catalog | None = None, history: History | None = None) -> None:
+        if catalog is not None:
+            self.catalog = catalog
+        if history is not None:
+            self.history = history
+        self.blender.fit(self.catalog, self.history)
+        self._build_views(self.searcher.label_vectors)

@@ -1,0 +1,137 @@
+"""Reasons: every recommendation says why, as data (for the GUI) and as one
+human sentence. All sentences are written here so wording stays consistent."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+DAYPARTS = ("mornings", "afternoons", "evenings", "nights")
+
+
+@dataclass(frozen=True)
+class Reason:
+    kind: str  # e.g. "shared_entity", "similar_to", "next_episode"
+    data: Mapping[str, Any] = field(default_factory=dict)
+    weight: float = 0.0  # contribution to the final score, for ordering
+    text: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "data": dict(self.data), "weight": round(float(self.weight), 4), "text": self.text}
+
+
+def reason(kind: str, weight: float = 0.0, **data: Any) -> Reason:
+    return Reason(kind, data, float(weight), sentence(kind, data))
+
+
+def _entity_sentence(d: Mapping[str, Any]) -> str:
+    kind, role, name, title = d.get("entity_kind", ""), d.get("role", ""), d.get("name", ""), d.get("title", "")
+    like = f", like {title}" if title else ""
+    if kind == "person":
+        if role in ("director", "writer", "creator", "producer"):
+            return f"same {role} as {title}" if title else f"by {name}, whom you like"
+        return f"with {name}, as in {title}" if title else f"with {name}"
+    if kind == "genre":
+        return f"{name.lower()}{like}"
+    if kind == "tag":
+        return f"tagged “{name}”{like}"
+    if kind == "series":
+        return f"from {name}{like}"
+    if kind == "collection":
+        return f"part of {name}{like}"
+    if kind == "studio":
+        return f"from {name}{like}"
+    if kind == "folder":
+        return f"in the same folder as {title}" if title else f"in {name}"
+    if kind == "label":
+        return f"also shows {name}{like}"
+    return f"shares {name}{like}"
+
+
+def sentence(kind: str, d: Mapping[str, Any]) -> str:
+    title = d.get("title", "")
+    if kind == "shared_entity":
+        return _entity_sentence(d)
+    if kind == "similar_to":
+        if d.get("faint"):
+            return f"a little like {title}"
+        return f"looks like {title}" if d.get("modality") == "visual" else f"similar to {title}"
+    if kind == "graph_walk":
+        return f"linked to {title} through {d.get('name', '')}"
+    if kind == "co_watched":
+        return f"often watched together with {title}"
+    if kind == "other_profiles":
+        n = int(d.get("profiles", 1))
+        return "popular with your other profiles" if n > 1 else "popular with your other profile"
+    if kind == "popular":
+        return "popular in your library"
+    if kind == "continue":
+        return f"continue watching from {format_clock(float(d.get('position', 0.0)))}"
+    if kind == "next_episode":
+        return f"next episode of {d.get('series', '')} ({episode_code(d.get('season'), d.get('episode'))})"
+    if kind == "habit":
+        day = WEEKDAYS[int(d["weekday"])] if d.get("weekday") is not None else ""
+        part = DAYPARTS[int(d["daypart"])]
+        what = plural(str(d.get("name", "this")).lower())
+        return f"you watch {what} on {day} {part}" if day else f"you watch {what} in the {part.rstrip('s')}"
+    if kind == "new":
+        return "new in your library"
+    if kind == "rediscover":
+        return f"you liked this {format_age(float(d.get('age_days', 0.0)))} ago"
+    if kind == "because":
+        return f"because you watched {title}"
+    if kind == "search_text":
+        return f"matches “{d.get('query', '')}”"
+    if kind == "search_semantic":
+        return f"about “{d.get('query', '')}”"
+    if kind == "search_label":
+        return f"shows {d.get('label', '')}"
+    if kind == "duplicate":
+        return f"same video as {title}"
+    return kind.replace("_", " ")
+
+
+def plural(word: str) -> str:
+    if word.endswith("y") and not word.endswith(("ay", "ey", "oy", "uy")):
+        return word[:-1] + "ies"
+    if word.endswith(("s", "x", "ch", "sh")):
+        return word
+    return word + "s"
+
+
+def episode_code(season: Any, episode: Any) -> str:
+    s = int(season) if season is not None and int(season) >= 0 else 1
+    e = int(episode) if episode is not None else 0
+    return f"S{s:02d}E{e:02d}"
+
+
+def format_clock(seconds: float) -> str:
+    s = int(max(seconds, 0))
+    h, rem = divmod(s, 3600)
+    m, sec = divmod(rem, 60)
+    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
+
+
+def format_age(days: float) -> str:
+    if days >= 730:
+        return f"{int(days // 365)} years"
+    if days >= 60:
+        return f"{int(days // 30)} months"
+    if days >= 14:
+        return f"{int(days // 7)} weeks"
+    return f"{max(int(days), 1)} days"
+
+
+def top_reasons(candidates: Iterable[Reason], k: int = 3) -> list[Reason]:
+    """Strongest first, one per sentence, at most k."""
+    seen: set[str] = set()
+    out: list[Reason] = []
+    for r in sorted(candidates, key=lambda r: -r.weight):
+        if r.text and r.text not in seen:
+            seen.add(r.text)
+            out.append(r)
+        if len(out) == k:
+            break
+    return out

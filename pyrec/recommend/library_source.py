@@ -1,0 +1,86 @@
+"""Snapshot builders from a pyrec library (read-only; the library owns SQL).
+
+Written against the typed reads the library offers today. Entities, labels
+and keyframes are read per video; a library-wide bulk read of each would make
+a 100k-video start-up much faster (asked for in the hand-off note).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from pyrec.recommend.catalog import KIND, Catalog, CatalogBuilder, History
+from pyrec.recommend.dupes import DupeItem
+
+if TYPE_CHECKING:
+    from pyrec.library import Library
+
+
+def _text_of(v: object) -> str:
+    t = v.text  # type: ignore[attr-defined]
+    parts = [t.title, t.original_title, t.plot, t.tagline]
+    return " ".join(p for p in parts if p)
+
+
+def catalog_from_library(lib: Library, *, status: str = "ok", models: Iterable[str] | None = None) -> Catalog:
+    """Every playable video with its entities, labels and embeddings."""
+    b = CatalogBuilder()
+    videos = lib.videos(status=status)
+    for v in videos:
+        title = v.text.title or v.file.path.rsplit("/", 1)[-1]
+        b.add_video(v.id, title, path=v.file.path, duration=v.probe.duration if v.probe else 0.0,
+                    added_at=v.added_at, text=_text_of(v) or title, season=v.text.season, episode=v.text.episode)
+        for e in lib.entities_of(v.id):
+            b.add_entity(v.id, e.kind, e.name, e.role if e.role in ("actor", "director", "writer", "producer", "creator") else "",
+                         e.weight if math.isfinite(e.weight) and e.weight > 0 else 1.0)
+        for label in lib.labels(v.id):
+            b.add_label(v.id, label.name, label.score)
+    for model_id in models if models is not None else lib.embedding_models():
+        ids, matrix = lib.embeddings(model_id, status=status)
+        if ids.size:
+            b.add_embeddings(model_id, ids, matrix)
+    return b.build()
+
+
+def history_from_library(lib: Library, catalog: Catalog, profile: int | None = None) -> History:
+    """Interactions of one profile, or of all profiles, on catalogue videos.
+    The watched fraction is watched seconds over duration (the event's
+    duration, else the video's); the resume position is kept as is."""
+    profiles = [profile] if profile is not None else [p.id for p in lib.profiles()]
+    rows = []
+    for pid in profiles:
+        for it in lib.interactions(pid):
+            if not catalog.has(it.video_id) or it.kind not in KIND:
+                continue
+            pos = catalog.pos(it.video_id)
+            duration = it.duration or float(catalog.durations[pos]) or None
+            fraction = None
+            if it.watched_seconds is not None and duration:
+                fraction = min(max(it.watched_seconds / duration, 0.0), 1.0)
+            rows.append((pid, pos, it.kind, it.value, fraction, it.position, it.created_at))
+    return History.from_events(rows)
+
+
+def dupe_items(lib: Library, catalog: Catalog, *, model_id: str | None = None) -> list[DupeItem]:
+    """What near-duplicate detection needs, per catalogue video."""
+    emb = catalog.embeddings.get(model_id) if model_id else None
+    items = []
+    for p, vid in enumerate(catalog.ids.tolist()):
+        kf = lib.keyframes(vid)
+        info = lib.video(vid)
+        probe = info.probe
+        items.append(DupeItem(
+            video_id=vid,
+            hashes=np.array([k.phash for k in kf], dtype=np.int64),
+            times=np.array([k.time for k in kf], dtype=np.float64),
+            duration=probe.duration if probe else 0.0,
+            width=probe.width if probe else 0,
+            height=probe.height if probe else 0,
+            size=info.file.size,
+            embedding=emb.matrix[p] if emb is not None and emb.present[p] else None,
+        ))
+    return items

@@ -1,0 +1,104 @@
+"""Shelves for a home screen: For you, Continue watching, Next episodes,
+Because you watched X, New in the library, Rediscover."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from pyrec.recommend.base import Request
+from pyrec.recommend.blend import Recommendation
+from pyrec.recommend.explain import reason, top_reasons
+from pyrec.recommend.signals import DAY
+
+if TYPE_CHECKING:
+    from pyrec.recommend.engine import Recommender
+
+
+@dataclass
+class Shelf:
+    key: str  # stable id: "for_you", "continue", "because:<video id>", "new", "rediscover"
+    title: str
+    items: list[Recommendation] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"key": self.key, "title": self.title, "items": [r.to_json() for r in self.items]}
+
+
+@dataclass(frozen=True)
+class ShelfConfig:
+    n: int = 20
+    because_count: int = 3  # "Because you watched" shelves, one per recent strong positive
+    because_min_confidence: float = 0.8  # about one full, recent viewing
+    new_days: float = 30.0
+    rediscover_after_days: float = 365.0
+
+
+def build_shelves(rec: Recommender, req: Request, cfg: ShelfConfig = ShelfConfig()) -> list[Shelf]:
+    cat, prefs = req.catalog, req.prefs
+    shelves: list[Shelf] = []
+
+    blended = rec.blender.blend(req, exclude_watched=True)
+    resume = rec.context_scores(req, "continue")
+    if resume.positions.size:
+        order = resume.positions[np.argsort(-resume.values, kind="stable")][: cfg.n]
+        shelves.append(Shelf("continue", "Continue watching", [
+            Recommendation(int(cat.ids[p]), int(p), float(resume.dense(cat.n)[p]), resume.explain(int(p)), cat.titles[p]) for p in order]))
+    nxt = rec.context_scores(req, "next_episode")
+    if nxt.positions.size:
+        order = nxt.positions[np.argsort(-nxt.values, kind="stable")][: cfg.n]
+        shelves.append(Shelf("next_episode", "Next episodes", [
+            Recommendation(int(cat.ids[p]), int(p), float(nxt.dense(cat.n)[p]), nxt.explain(int(p)), cat.titles[p]) for p in order]))
+
+    shelves.append(Shelf("for_you", "For you", rec.rank(req, blended, cfg.n)))
+
+    # Because you watched X: the most recent strong positives, each its own shelf.
+    strong = np.flatnonzero(prefs.watched & (prefs.confidence >= cfg.because_min_confidence) & ~prefs.negative)
+    strong = strong[np.argsort(-np.nan_to_num(prefs.positive_time[strong], nan=-np.inf), kind="stable")]
+    allowed = blended.allowed
+    used_series: set[int] = set()
+    count = 0
+    for x in strong.tolist():
+        if count == cfg.because_count:
+            break
+        series = int(cat.series[x])
+        if series >= 0 and series in used_series:
+            continue  # one shelf per show, not one per episode
+        # The show's own episodes belong to "Next episodes", not here.
+        ok = allowed & (cat.series != series) if series >= 0 else allowed
+        name = cat.graph.names[series] if series >= 0 else cat.titles[x]
+        items = []
+        for p, score, rs in rec.similar_positions(x, cfg.n, allowed=ok):
+            because = reason("because", score, video_id=int(cat.ids[x]), title=name)
+            items.append(Recommendation(int(cat.ids[p]), p, score, top_reasons([because, *rs], 3), cat.titles[p]))
+        if items:
+            shelves.append(Shelf(f"because:{int(cat.ids[x])}", f"Because you watched {name}", items))
+            used_series.add(series)
+            count += 1
+
+    # New in the library, ordered by how well they fit this profile.
+    fresh = allowed & (cat.added_at >= req.now - cfg.new_days * DAY) & (cat.added_at <= req.now)
+    idx = np.flatnonzero(fresh)
+    if idx.size:
+        newest = float(cat.added_at[idx].max())
+        key = blended.total[idx] + 1e-3 * (cat.added_at[idx] - newest) / DAY  # ties: newest first
+        order = idx[np.argsort(-key, kind="stable")][: cfg.n]
+        shelves.append(Shelf("new", "New in the library", [
+            Recommendation(int(cat.ids[p]), int(p), float(blended.total[p]),
+                           top_reasons([reason("new", 1.0, added_at=float(cat.added_at[p])), *rec.blender.explain(blended, int(p), 2)], 3),
+                           cat.titles[p]) for p in order]))
+
+    # Rediscover: liked long ago and not watched since.
+    last = np.nan_to_num(prefs.last_time, nan=np.inf)
+    old = np.flatnonzero((prefs.explicit | (prefs.confidence >= cfg.because_min_confidence)) & ~prefs.negative
+                         & (req.now - last >= cfg.rediscover_after_days * DAY))
+    if old.size:
+        age = (req.now - last[old]) / DAY
+        key = prefs.confidence[old] * np.log1p(age / cfg.rediscover_after_days)
+        order = np.argsort(-key, kind="stable")[: cfg.n]
+        shelves.append(Shelf("rediscover", "Rediscover", [
+            Recommendation(int(cat.ids[old[i]]), int(old[i]), float(key[i]),
+                           [reason("rediscover", 1.0, age_days=round(float(age[i]), 1))], cat.titles[old[i]]) for i in order]))
+    return shelves

@@ -1,0 +1,95 @@
+""""More like this": one video's nearest neighbours by visual embedding, text
+embedding and shared entities (IDF-weighted), blended."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from pyrec.recommend.base import Scores
+from pyrec.recommend.blend import normalise
+from pyrec.recommend.catalog import ROLES, Catalog
+from pyrec.recommend.explain import Reason, reason, top_reasons
+from pyrec.recommend.graph import GraphScorer
+from pyrec.recommend.suite import content_models
+from pyrec.recommend.vectors import IndexLike, search
+
+SIMILAR_WEIGHTS = {"visual": 0.4, "text": 0.3, "graph": 0.3}
+
+
+class SimilarVideos:
+    def __init__(
+        self,
+        catalog: Catalog,
+        graph: GraphScorer,
+        indexes: Mapping[str, IndexLike],  # model id -> index over catalogue positions
+        *,
+        weights: Mapping[str, float] = SIMILAR_WEIGHTS,
+        candidates: int = 200,
+        min_similarity: float = 0.3,  # embedding cosine below this is not "similar" at all
+    ) -> None:
+        self.catalog = catalog
+        self.graph = graph
+        self.models = content_models(catalog)  # modality -> model id
+        self.indexes = indexes
+        self.weights = dict(weights)
+        self.candidates = candidates
+        self.min_similarity = min_similarity
+
+    def scores(self, position: int) -> dict[str, Scores]:
+        """Per modality ("visual", "text", "graph"): similarity of candidates to the video."""
+        out: dict[str, Scores] = {}
+        for modality, model_id in self.models.items():
+            emb, index = self.catalog.embeddings[model_id], self.indexes.get(model_id)
+            if index is None or not emb.present[position]:
+                continue
+            ids, sims = search(index, emb.matrix[position], self.candidates + 1, exclude=np.array([position]))
+            ok = (ids[0] >= 0) & (sims[0] >= self.min_similarity)
+            out[modality] = Scores(modality, ids[0][ok], sims[0][ok])
+        dense = self.graph.similar_to(position)
+        top = np.argsort(-dense)[: self.candidates]
+        top = top[dense[top] > 0]
+        out["graph"] = Scores("graph", top.astype(np.int64), dense[top])
+        return out
+
+    def similar(self, position: int, n: int = 20, *, allowed: np.ndarray | None = None) -> list[tuple[int, float, list[Reason]]]:
+        """(position, score, reasons) of the n most similar videos, best first."""
+        cat = self.catalog
+        parts = {m: self.weights.get(m, 0.0) * normalise(s, cat.n, "max") for m, s in self.scores(position).items()}
+        if not parts:
+            return []
+        total = np.sum(list(parts.values()), axis=0)
+        total[position] = 0.0
+        if allowed is not None:
+            total = np.where(allowed, total, 0.0)
+        k = min(n, int((total > 0).sum()))
+        if k == 0:
+            return []
+        best = np.argpartition(-total, k - 1)[:k]
+        best = best[np.argsort(-total[best], kind="stable")]
+        return [(int(p), float(total[p]), self.explain(position, int(p), parts)) for p in best]
+
+    def explain(self, seed: int, p: int, parts: Mapping[str, np.ndarray]) -> list[Reason]:
+        cat = self.catalog
+        found: list[Reason] = []
+        title, vid = cat.titles[seed], int(cat.ids[seed])
+        for modality in ("visual", "text"):
+            if modality in parts and parts[modality][p] > 0:
+                emb = cat.embeddings[self.models[modality]]
+                sim = float(emb.matrix[p] @ emb.matrix[seed])
+                found.append(reason("similar_to", float(parts[modality][p]), video_id=vid, title=title,
+                                    modality=modality, similarity=round(sim, 4)))
+        if "graph" in parts and parts["graph"][p] > 0:
+            g, weighted = cat.graph, self.graph.weighted
+            ents_p, w_p = weighted.row(p)
+            ents_s, w_s = weighted.row(seed)
+            shared = np.intersect1d(ents_p, ents_s)
+            if shared.size:
+                lo = weighted.indptr[p]
+                contrib = {int(e): float(w) * float(w_s[np.searchsorted(ents_s, e)]) for e, w in zip(ents_p, w_p) if e in shared}
+                for e in sorted(contrib, key=lambda x: -contrib[x])[:2]:
+                    role = ROLES[int(g.roles[lo + int(np.flatnonzero(ents_p == e)[0])])]
+                    found.append(reason("shared_entity", float(parts["graph"][p]) * contrib[e] / max(contrib.values()),
+                                        entity_kind=g.kind_name(e), name=g.names[e], role=role, video_id=vid, title=title))
+        return top_reasons(found, 3)

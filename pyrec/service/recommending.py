@@ -1,0 +1,143 @@
+"""Recommendations, "more like this", search and duplicates.
+
+One Recommender (pyrec.recommend.engine) is built lazily from the library and
+kept warm: every recorded event is folded in online (the profile's factors
+re-solved at once); a scan or a forgotten history marks it stale and the next
+request rebuilds it. All access goes through one lock: the GUI calls from a
+worker pool while the CLI and other threads may record events.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import numpy as np
+
+from pyrec import views
+from pyrec.recommend.blend import Recommendation
+from pyrec.recommend.dupes import find_duplicates
+from pyrec.recommend.engine import Recommender
+from pyrec.recommend.library_source import dupe_items
+from pyrec.service.behaviour import BehaviourMixin, Ref
+
+
+class RecommendingMixin(BehaviourMixin):
+    _recommender: Recommender | None = None
+    _rec_stale: bool = False
+
+    def _rec(self) -> Recommender:
+        """The warm recommender, (re)built when missing or stale."""
+        with self._rec_lock_():
+            if self._recommender is None or self._rec_stale:
+                rec = Recommender.from_library(self.library)
+                names = rec.catalog.label_names
+                if names:  # "dog on a beach" finds videos labelled dog / seashore
+                    rec.set_label_vectors(self._embed_texts(names))
+                self._recommender, self._rec_stale = rec, False
+            elif self._recommender.stale():
+                self._recommender.refit()
+            return self._recommender
+
+    @staticmethod
+    def _embed_texts(texts: list[str]) -> np.ndarray:
+        from pyrec.features.text import default_text_encoder
+
+        return default_text_encoder().encode(texts)
+
+    def _items(self, recs: list[Recommendation]) -> list[dict[str, Any]]:
+        """Recommendations as video dicts + score + reasons (the front-end shape)."""
+        thumbs = self.library.first_thumbnails([r.video_id for r in recs])
+        out = []
+        for r in recs:
+            video = views.video_json(self.library.video(r.video_id))
+            out.append(video | {
+                "thumbnail": thumbs.get(r.video_id),
+                "score": round(float(r.score), 6),
+                "reasons": [reason.text for reason in r.reasons if reason.text],
+                "reason_details": [reason.to_json() for reason in r.reasons],
+            })
+        return out
+
+    # -- answers ----------------------------------------------------------------
+    def recommend(self, profile: str | None = None, n: int = 20) -> list[dict[str, Any]]:
+        """"For you": never disliked or hidden, diversified, each with its reasons."""
+        p = self.profile(profile)
+        with self._rec_lock_():
+            recs = self._rec().recommend(p.id, n)
+        return self._items(recs)
+
+    def shelves(self, profile: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
+        """For you, Continue watching, Next episodes, Because you watched …, New, Rediscover."""
+        from pyrec.recommend.shelves import ShelfConfig
+
+        p = self.profile(profile)
+        with self._rec_lock_():
+            shelves = self._rec().shelves(p.id, config=ShelfConfig(n=limit))
+        return [{"id": s.key, "title": s.title, "items": self._items(s.items)} for s in shelves if s.items]
+
+    def similar(self, ref: Ref, n: int = 20, profile: str | None = None) -> list[dict[str, Any]]:
+        """More like this: a blend of visual, text and graph similarity."""
+        video = self.resolve(ref)
+        p = self.profile(profile)
+        with self._rec_lock_():
+            rec = self._rec()
+            if not rec.catalog.has(video.id):
+                return []  # a failed or missing file has nothing to compare
+            recs = rec.similar(video.id, n, profile=p.id)
+        return self._items(recs)
+
+    def search(self, query: str, n: int = 50, profile: str | None = None) -> list[dict[str, Any]]:
+        """Full text over titles, plots, people, tags, subtitles, plus semantic
+        matches of the query against text embeddings and visual labels."""
+        query = query.strip()
+        if not query:
+            return []
+        fts = [hit.video_id for hit in self.library.search(query, limit=max(n, 50))]
+        vector = self._embed_texts([query])[0]
+        p = self.profile(profile)
+        with self._rec_lock_():
+            recs = self._rec().search(query, query_vector=vector, fts=fts, n=n, profile=p.id)
+        return self._items(recs)
+
+    def dupes(self) -> list[dict[str, Any]]:
+        """Near-duplicate groups (re-encodes, resizes, trims), best copy suggested."""
+        with self._rec_lock_():
+            rec = self._rec()
+            groups = find_duplicates(dupe_items(self.library, rec.catalog))
+            rec.set_duplicates(groups)  # never shown side by side in recommendations
+        out = []
+        for g in groups:
+            items = [views.video_json(self.library.video(v)) for v in g.video_ids]
+            best = next(v for v in items if v["id"] == g.best)
+            out.append({
+                "items": items,
+                "keep": g.best,
+                "reason": f"keep {best['width']}x{best['height']}, {best['duration'] or 0:.0f}s, "
+                          f"{(best['size'] or 0) / 1e6:.1f} MB: the best of {len(items)} copies",
+                "pairs": [{"a": a, "b": b, "evidence": round(e, 3)} for a, b, e in g.pairs],
+            })
+        return out
+
+    # -- hooks (see ServiceBase) ----------------------------------------------------
+    def _rec_lock_(self) -> threading.RLock:
+        # created on first use: ServiceBase.__init__ knows nothing of recommending
+        return self.__dict__.setdefault("_rec_lock", threading.RLock())
+
+    def _interaction_recorded(self, profile_id: int, video_id: int, kind: str) -> None:
+        with self._rec_lock_():
+            rec = self._recommender
+            if rec is None or self._rec_stale or not rec.catalog.has(video_id):
+                return  # built fresh (with this event) on the next request
+            last = self.library.interactions(profile_id)[-1]
+            fraction = None
+            if last.watched_seconds is not None and last.duration:
+                fraction = min(1.0, last.watched_seconds / last.duration)
+            rec.record(profile_id, video_id, kind, value=last.value, fraction=fraction,
+                       position=last.position, timestamp=last.created_at)
+
+    def _library_changed(self) -> None:
+        self._rec_stale = True
+
+    def _history_forgotten(self, profile_id: int) -> None:
+        self._rec_stale = True
