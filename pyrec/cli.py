@@ -263,6 +263,103 @@ def cmd_folders(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- recommendations -------------------------------------------------------------
+def _print_items(items: list[dict[str, Any]], title: str | None = None) -> None:
+    table = Table(title=title, title_justify="left")
+    for col in ("#", "id", "title", "score", "why"):
+        table.add_column(col, overflow="fold")
+    for rank, item in enumerate(items, 1):
+        table.add_row(str(rank), str(item["id"]), item.get("title") or Path(item["path"]).name,
+                      f"{item['score']:.3f}", "; ".join(item["reasons"][:2]))
+    out.print(table)
+
+
+def cmd_recommend(args: argparse.Namespace) -> int:
+    with PyrecService(args.db) as service:
+        items = service.recommend(args.profile, n=args.n)
+    if args.json:
+        _emit_json(items)
+    elif items:
+        _print_items(items)
+    else:
+        out.print("nothing to recommend yet: scan a folder first (pyrec scan DIR)")
+    return 0
+
+
+def cmd_shelves(args: argparse.Namespace) -> int:
+    with PyrecService(args.db) as service:
+        shelves = service.shelves(args.profile, limit=args.n)
+    if args.json:
+        _emit_json(shelves)
+        return 0
+    for shelf in shelves:
+        _print_items(shelf["items"], title=shelf["title"])
+    return 0
+
+
+def cmd_similar(args: argparse.Namespace) -> int:
+    with PyrecService(args.db) as service:
+        items = service.similar(args.video, n=args.n, profile=args.profile)
+    if args.json:
+        _emit_json(items)
+    else:
+        _print_items(items)
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    with PyrecService(args.db) as service:
+        items = service.search(args.query, n=args.n, profile=args.profile)
+    if args.json:
+        _emit_json(items)
+    elif items:
+        _print_items(items)
+    else:
+        out.print(f"no videos match {args.query!r}")
+    return 0
+
+
+def cmd_dupes(args: argparse.Namespace) -> int:
+    with PyrecService(args.db) as service:
+        groups = service.dupes()
+    if args.json:
+        _emit_json(groups)
+        return 0
+    if not groups:
+        out.print("no near-duplicates found")
+    for n, group in enumerate(groups, 1):
+        out.print(f"group {n}: {group['reason']}")
+        for item in group["items"]:
+            mark = "keep" if item["id"] == group["keep"] else "    "
+            out.print(f"  {mark} {item['id']:>5}  {item['width']}x{item['height']}  {item['path']}")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from pyrec.recommend.evaluate import evaluate_movielens, format_table
+
+    if args.source == "movielens":
+        if not args.dir:
+            raise PyrecError("pyrec eval movielens needs the data folder (ratings.csv, movies.csv, tags.csv)")
+        rows = evaluate_movielens(args.dir, k=args.k, seed=args.seed)
+    else:
+        with PyrecService(args.db) as service:
+            rows = service.evaluate_library(k=args.k)
+    if args.json:
+        _emit_json(rows)
+    elif rows:
+        out.print(format_table(rows, k=args.k), markup=False)
+    else:
+        out.print("not enough history to evaluate yet (plays and likes split by time)")
+    return 0
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from pyrec_gui.app import main as gui_main
+
+    return int(gui_main(["--db", args.db] if args.db else []))
+
+
 # -- demo --------------------------------------------------------------------
 def cmd_demo(args: argparse.Namespace) -> int:
     from pyrec.demo.run import run_demo
@@ -334,6 +431,24 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("folders", cmd_folders, "list, add or remove library folders")
     p.add_argument("--add", action="append", metavar="DIR")
     p.add_argument("--remove", action="append", metavar="DIR")
+
+    p = with_profile(add("recommend", cmd_recommend, "what to watch next, with reasons"))
+    p.add_argument("-n", type=int, default=20)
+    p = with_profile(add("shelves", cmd_shelves, "For you, Continue watching, Because you watched …, New, Rediscover"))
+    p.add_argument("-n", type=int, default=8, help="items per shelf")
+    p = with_profile(add("similar", cmd_similar, "more like this video"))
+    p.add_argument("video", metavar="ID|PATH")
+    p.add_argument("-n", type=int, default=20)
+    p = with_profile(add("search", cmd_search, "find videos by words (titles, plots, people, subtitles, what is seen)"))
+    p.add_argument("query")
+    p.add_argument("-n", type=int, default=20)
+    add("dupes", cmd_dupes, "near-duplicate videos (re-encodes, resizes, trims), best copy suggested")
+    p = add("eval", cmd_eval, "offline evaluation: on MovieLens data or on this library's own history")
+    p.add_argument("source", choices=("movielens", "library"))
+    p.add_argument("dir", nargs="?", help="with movielens: the ml-latest-small folder")
+    p.add_argument("--k", type=int, default=10)
+    p.add_argument("--seed", type=int, default=0)
+    add("gui", cmd_gui, "open the desktop app")
 
     p = add("demo", cmd_demo, "build a small sample library, scan it and show what was understood")
     p.add_argument("--dir", default=None, help="where to build the sample library (default: the cache dir)")

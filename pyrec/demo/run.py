@@ -1,9 +1,11 @@
-"""``pyrec demo``: build the sample library, scan it, show what was understood."""
+"""``pyrec demo``: build the sample library, scan it, show what was understood,
+simulate a short viewing history and show the shelves it leads to."""
 
 from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -14,23 +16,63 @@ from pyrec import paths
 from pyrec.demo.sample_library import build_sample_library
 from pyrec.service import PyrecService
 
+DEMO_PROFILE = "demo"
+DAY = 86400.0
+
+# (title, what happened): a few evenings of viewing, enough for every shelf.
+HISTORY: tuple[tuple[str, str], ...] = (
+    ("Tidewater", "finished"),
+    ("Tidewater", "like"),
+    ("The Well", "finished"),        # episode 1 of Desert Tales -> next episode
+    ("Canopy", "finished"),
+    ("Neon Alley", "half"),          # -> continue watching
+    ("Bouncy Shapes", "dislike"),    # -> never recommended
+)
+
 
 def _understood(service: PyrecService) -> list[dict[str, Any]]:
     rows = []
-    for v in service.videos(limit=1000):
+    for v in service.videos(limit=1000, order="title"):
         detail = service.video(v["id"])
-        people = [f"{e['name']} ({e['role']})" for e in detail["entities"] if e["kind"] == "person"]
         rows.append({
             "id": v["id"],
             "title": v.get("title") or Path(v["path"]).stem,
             "year": v.get("year"),
             "genres": [e["name"] for e in detail["entities"] if e["kind"] == "genre"],
-            "people": people,
+            "people": [e["name"] for e in detail["entities"] if e["kind"] == "person"],
             "series": [e["name"] for e in detail["entities"] if e["kind"] == "series"],
-            "labels": [l["name"] for l in detail["labels"][:3]],
+            "labels": [label["name"] for label in detail["labels"][:3]],
             "keyframes": len(detail["keyframes"]),
         })
     return rows
+
+
+def simulate_history(service: PyrecService, profile: str = DEMO_PROFILE) -> int:
+    """Record the demo's viewing history once; returns how many events were added."""
+    if service.history(profile, limit=1):
+        return 0
+    by_title = {v["title"]: v for v in service.videos(limit=1000)}
+    count = 0
+    for title, what in HISTORY:
+        video = by_title.get(title)
+        if video is None:
+            continue
+        duration = float(video.get("duration") or 0.0)
+        if what == "finished":
+            service.record_play(video["id"], profile, position=duration, watched_seconds=duration)
+        elif what == "half":
+            service.record_play(video["id"], profile, position=duration * 0.45, watched_seconds=duration * 0.45)
+        else:
+            getattr(service, what)(video["id"], profile)
+        count += 1
+    return count
+
+
+def _table(title: str, columns: tuple[str, ...]) -> Table:
+    table = Table(title=title, title_justify="left", title_style="bold")
+    for col in columns:
+        table.add_column(col, overflow="fold")
+    return table
 
 
 def run_demo(*, db: str | None, folder: str | None, as_json: bool, console: Console) -> int:
@@ -43,17 +85,37 @@ def run_demo(*, db: str | None, folder: str | None, as_json: bool, console: Cons
     with PyrecService(db_path) as service:
         summary = service.scan([library_dir])
         rows = _understood(service)
+        simulated = simulate_history(service)
+        started = time.perf_counter()
+        shelves = service.shelves(DEMO_PROFILE, limit=5)
+        shelf_seconds = time.perf_counter() - started
+        dupes = service.dupes()
     if as_json:
         sys.stdout.write(json.dumps({"library": str(library_dir), "db": db_path, "scan": summary.to_json(),
-                                     "videos": rows}, indent=2) + "\n")
+                                     "videos": rows, "profile": DEMO_PROFILE, "shelves": shelves,
+                                     "duplicates": dupes}, indent=2, default=str) + "\n")
         return 0
     console.print(f"Scanned in {summary.seconds:.1f} s: {summary.added} added, {summary.unchanged} unchanged, "
                   f"{summary.failed} failed  (library: {db_path})")
-    table = Table(title="What pyrec understood")
-    for col in ("id", "title", "year", "genres", "people", "labels (visual)", "frames"):
-        table.add_column(col, overflow="fold")
+    table = _table("What pyrec understood", ("title", "genres", "people", "seen in the frames"))
     for r in rows:
-        table.add_row(str(r["id"]), r["title"] + (f"  [{r['series'][0]}]" if r["series"] else ""), str(r["year"] or ""),
-                      ", ".join(r["genres"]), ", ".join(r["people"][:3]), ", ".join(r["labels"]), str(r["keyframes"]))
+        name = r["title"] + (f" ({r['year']})" if r["year"] else "") + (f" · {r['series'][0]}" if r["series"] else "")
+        table.add_row(name, ", ".join(r["genres"][:2]), ", ".join(r["people"][:2]), ", ".join(r["labels"][:2]))
     console.print(table)
+    what = "simulated" if simulated else "kept from an earlier run"
+    console.print(f"\nViewing history of profile '{DEMO_PROFILE}' ({what}): finished Tidewater and liked it, "
+                  "watched The Well (Desert Tales S01E01) and Canopy, stopped Neon Alley halfway, disliked "
+                  "Bouncy Shapes.\n")
+    for shelf in shelves:
+        table = _table(shelf["title"], ("title", "why"))
+        for item in shelf["items"]:
+            table.add_row(item["title"] or Path(item["path"]).name, "; ".join(item["reasons"][:2]))
+        console.print(table)
+    console.print(f"(shelves computed in {shelf_seconds * 1000:.0f} ms)")
+    for group in dupes:
+        keep = next(i for i in group["items"] if i["id"] == group["keep"])
+        others = [Path(i["path"]).name for i in group["items"] if i["id"] != group["keep"]]
+        console.print(f"Duplicates: {Path(keep['path']).name} ({keep['width']}x{keep['height']}) "
+                      f"also stored as {', '.join(others)}; keep the first.")
+    console.print("\nNext: pyrec scan ~/Videos · pyrec recommend · pyrec similar ID · pyrec search \"words\" · pyrec gui")
     return 0

@@ -119,6 +119,13 @@ class RecommendingMixin(BehaviourMixin):
             })
         return out
 
+    def evaluate_library(self, k: int = 10) -> list[dict[str, Any]]:
+        """How well this library's own history is predicted (temporal split)."""
+        from pyrec.recommend.evaluate import evaluate_history
+
+        rec = self._rec()
+        return evaluate_history(rec.catalog, rec.history, k=k)
+
     # -- hooks (see ServiceBase) ----------------------------------------------------
     def _rec_lock_(self) -> threading.RLock:
         # created on first use: ServiceBase.__init__ knows nothing of recommending
