@@ -1,0 +1,139 @@
+"""Recommendations through the service on a real scanned library (the demo's)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pyrec.cli import main
+from pyrec.demo.sample_library import build_sample_library
+from pyrec.service import PyrecService
+
+
+@pytest.fixture(scope="module")
+def scanned_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    base = tmp_path_factory.mktemp("demo")
+    build_sample_library(base / "library", seconds=2.0)
+    with PyrecService(base / "lib.sqlite", cache_dir=base / "cache") as service:
+        summary = service.scan([base / "library"], jobs=2)
+        assert summary.failed == 0 and summary.added == 18, summary.errors
+    return base / "lib.sqlite"
+
+
+@pytest.fixture
+def service(scanned_demo: Path, tmp_path: Path):
+    db = tmp_path / "lib.sqlite"
+    shutil.copy(scanned_demo, db)
+    with PyrecService(db, cache_dir=tmp_path / "cache") as s:
+        yield s
+
+
+def _ids(service: PyrecService) -> dict[str, int]:
+    return {v["title"]: v["id"] for v in service.videos(limit=None)}
+
+
+def test_every_recommendation_has_reasons_and_video_fields(service: PyrecService) -> None:
+    ids = _ids(service)
+    service.record_play(ids["Tidewater"], watched_seconds=2.0, position=2.0)
+    items = service.recommend(n=8)
+    assert len(items) == 8
+    for item in items:
+        assert item["reasons"] and all(isinstance(r, str) and r for r in item["reasons"])
+        assert {"id", "path", "title", "score", "thumbnail"} <= set(item)
+    assert ids["Tidewater"] not in {i["id"] for i in items}  # watched already
+
+
+def test_a_like_changes_the_next_recommendations(service: PyrecService) -> None:
+    ids = _ids(service)
+    service.like(ids["Neon Alley"])
+    before = [i["id"] for i in service.recommend(n=5)]
+    assert ids["After Midnight"] in before  # same director, same genre, same look
+    service.like(ids["Bouncy Shapes"])
+    service.like(ids["Colour Parade"])
+    after = [i["id"] for i in service.recommend(n=5)]
+    assert after != before
+    assert ids["Bouncy Shapes 2"] in after  # the sequel of what was just liked
+
+
+def test_disliked_and_hidden_never_come_back(service: PyrecService) -> None:
+    ids = _ids(service)
+    service.like(ids["Neon Alley"])
+    service.dislike(ids["After Midnight"])
+    service.hide(ids["Signal Lights"])
+    for _ in range(2):
+        got = {i["id"] for i in service.recommend(n=17)}
+        assert not got & {ids["After Midnight"], ids["Signal Lights"]}
+        assert not {i["id"] for i in service.similar(ids["Neon Alley"], n=17)} & {ids["After Midnight"]}
+
+
+def test_next_episode_and_continue_watching_shelves(service: PyrecService) -> None:
+    ids = _ids(service)
+    service.record_play(ids["The Well"], watched_seconds=2.0, position=2.0)
+    service.record_play(ids["Canopy"], watched_seconds=0.9, position=0.9)
+    shelves = {s["id"]: s for s in service.shelves(limit=5)}
+    assert [i["title"] for i in shelves["next_episode"]["items"]] == ["Sandstorm"]
+    assert "next episode of Desert Tales (S01E02)" in shelves["next_episode"]["items"][0]["reasons"]
+    assert [i["title"] for i in shelves["continue"]["items"]] == ["Canopy"]
+
+
+def test_similar_prefers_the_same_look_and_people(service: PyrecService) -> None:
+    ids = _ids(service)
+    top = [i["title"] for i in service.similar(ids["Neon Alley"], n=3)]
+    assert "After Midnight" in top  # city at night, same director
+    reasons = {r for i in service.similar(ids["Neon Alley"], n=3) for r in i["reasons"]}
+    assert any("Victor Hale" in r or "same director" in r for r in reasons)
+
+
+def test_search_by_words_and_by_meaning(service: PyrecService) -> None:
+    assert service.search("herring")[0]["title"] == "Salt Lines"  # a word of the plot
+    assert service.search("Victor Hale")[0]["title"] in {"Neon Alley", "After Midnight", "Whiteout"}
+    blizzard = [i["title"] for i in service.search("a winter storm in the mountains", n=3)]
+    assert {"Whiteout", "First Snow"} & set(blizzard)  # no shared keyword needed
+    assert service.search("   ") == []
+
+
+def test_dupes_groups_the_resized_copy(service: PyrecService) -> None:
+    groups = service.dupes()
+    assert len(groups) == 1
+    paths = sorted(Path(i["path"]).name for i in groups[0]["items"])
+    assert paths == ["Tidewater.2019.mp4", "tidewater_480p.mp4"]
+    keep = next(i for i in groups[0]["items"] if i["id"] == groups[0]["keep"])
+    assert (keep["width"], keep["height"]) == (640, 480)  # the larger copy
+
+
+def test_incognito_session_leaves_recommendations_untouched(service: PyrecService) -> None:
+    ids = _ids(service)
+    before = [i["id"] for i in service.recommend(n=6)]
+    service.incognito = True
+    assert service.like(ids["Bouncy Shapes"]) is None
+    assert service.history() == []
+    assert [i["id"] for i in service.recommend(n=6)] == before
+
+
+def test_cli_recommend_json_contract(scanned_demo: Path, tmp_path: Path, capsys) -> None:
+    db = tmp_path / "lib.sqlite"
+    shutil.copy(scanned_demo, db)
+    assert main(["like", "1", "--db", str(db)]) == 0
+    capsys.readouterr()
+    assert main(["recommend", "-n", "3", "--db", str(db), "--json"]) == 0
+    items = json.loads(capsys.readouterr().out)
+    assert len(items) == 3
+    assert all({"id", "path", "title", "score", "reasons"} <= set(i) for i in items)
+
+
+def test_demo_builds_scans_and_shows_shelves(tmp_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("PYREC_CACHE", str(tmp_path / "cache"))
+    assert main(["demo", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["scan"]["added"] == 18 and data["scan"]["failed"] == 0
+    shelves = {s["id"]: s for s in data["shelves"]}
+    assert {"for_you", "continue", "next_episode", "new"} <= set(shelves)
+    assert shelves["continue"]["items"][0]["title"] == "Neon Alley"
+    assert all(item["title"] != "Bouncy Shapes" for s in data["shelves"] for item in s["items"])  # disliked
+    assert len(data["duplicates"]) == 1
+    assert main(["demo", "--json"]) == 0  # a second run rescans nothing and keeps the history
+    again = json.loads(capsys.readouterr().out)
+    assert again["scan"]["unchanged"] == 18 and again["scan"]["added"] == 0
