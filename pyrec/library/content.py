@@ -124,6 +124,40 @@ class ContentReads(LibraryBase):
             ).fetchall()
         return [EntityStat(*r) for r in rows]
 
+    # -- bulk reads: one query each, for snapshots of the whole catalogue ------
+    def all_entity_edges(self, status: str = "ok") -> list[tuple[int, str, str, str, float]]:
+        """Every (video_id, kind, name, role, weight) edge of videos with ``status``, by video."""
+        with self._read() as conn:
+            rows = conn.execute(
+                "SELECT ve.video_id, e.kind, e.name, ve.role, ve.weight FROM video_entities ve "
+                "JOIN entities e ON e.id = ve.entity_id JOIN videos v ON v.id = ve.video_id "
+                "WHERE v.status = ? ORDER BY ve.video_id, e.kind, e.name", (status,)
+            ).fetchall()
+        return [(int(v), str(k), str(n), str(r), float(w)) for v, k, n, r, w in rows]
+
+    def all_labels(self, status: str = "ok") -> list[tuple[int, str, float]]:
+        """Every (video_id, label, score) of videos with ``status``, by video, best first."""
+        with self._read() as conn:
+            rows = conn.execute(
+                "SELECT l.video_id, l.name, l.score FROM labels l JOIN videos v ON v.id = l.video_id "
+                "WHERE v.status = ? ORDER BY l.video_id, l.score DESC, l.name", (status,)
+            ).fetchall()
+        return [(int(v), str(n), float(s)) for v, n, s in rows]
+
+    def all_keyframe_hashes(self, status: str = "ok") -> dict[int, tuple[np.ndarray, np.ndarray]]:
+        """video_id -> (phashes int64, times float64) in keyframe order."""
+        with self._read() as conn:
+            rows = conn.execute(
+                "SELECT k.video_id, k.phash, k.time FROM keyframes k JOIN videos v ON v.id = k.video_id "
+                "WHERE v.status = ? ORDER BY k.video_id, k.idx", (status,)
+            ).fetchall()
+        grouped: dict[int, tuple[list[int], list[float]]] = {}
+        for video_id, phash, when in rows:
+            hashes, times = grouped.setdefault(int(video_id), ([], []))
+            hashes.append(int(phash))
+            times.append(float(when))
+        return {v: (np.array(h, dtype=np.int64), np.array(t, dtype=np.float64)) for v, (h, t) in grouped.items()}
+
     def label_stats(self) -> list[tuple[str, int]]:
         """Every visual label with the number of 'ok' videos carrying it, most common first."""
         with self._read() as conn:

@@ -69,3 +69,22 @@ def test_backup_is_a_consistent_private_copy(lib: Library, make_record, tmp_path
     assert ok == "ok"
     with pytest.raises(LibraryError, match="already exists"):
         lib.backup(dest)
+
+
+def test_bulk_reads_match_per_video_reads_and_skip_missing(lib: Library, make_record) -> None:
+    a = lib.upsert_video(make_record("/m/a.mkv", people=("Ann Lee",), genres=("Drama",), labels=("boat", "sea")))
+    b = lib.upsert_video(make_record("/m/b.mkv", people=("Bo Ray",), genres=("Comedy",), labels=("dog",)))
+    gone = lib.upsert_video(make_record("/m/c.mkv", labels=("cat",)))
+    lib.mark_missing([gone])
+    edges = lib.all_entity_edges()
+    for video in (a, b):
+        assert sorted((k, n, r) for v, k, n, r, _ in edges if v == video) == sorted(
+            (e.kind, e.name, e.role) for e in lib.entities_of(video))
+    assert {v for v, *_ in edges} == {a, b}
+    labels = lib.all_labels()
+    assert [(n, s) for v, n, s in labels if v == a] == [(label.name, label.score) for label in lib.labels(a)]
+    assert gone not in {v for v, *_ in labels}
+    hashes = lib.all_keyframe_hashes()
+    assert set(hashes) == {a, b}
+    assert hashes[a][0].tolist() == [k.phash for k in lib.keyframes(a)]
+    assert hashes[a][1].tolist() == [k.time for k in lib.keyframes(a)]
