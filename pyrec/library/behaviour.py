@@ -71,9 +71,16 @@ class BehaviourStore(LibraryBase):
         return [_interaction(r) for r in rows]
 
     def delete_profile_history(self, profile_id: int) -> int:
-        """Forget every event of a profile (the profile itself stays). Returns rows deleted."""
+        """Forget every event of a profile (the profile itself stays). Returns rows deleted.
+
+        With secure_delete the freed pages are zeroed; the checkpoint then copies
+        them into the main file and empties the WAL, which still held the old
+        pages, so nothing of the history is left on disk."""
         with self._write() as conn:
-            return conn.execute("DELETE FROM interactions WHERE profile_id = ?", (profile_id,)).rowcount
+            deleted = conn.execute("DELETE FROM interactions WHERE profile_id = ?", (profile_id,)).rowcount
+        with self._read() as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return deleted
 
 
 def _profile(row: sqlite3.Row) -> Profile:

@@ -86,6 +86,9 @@ def configure(conn: sqlite3.Connection, path: Path, busy_timeout: float) -> None
     retry_busy(lambda: conn.execute("PRAGMA journal_mode = WAL").fetchone(), busy_timeout)
     conn.execute("PRAGMA synchronous = NORMAL")  # safe with WAL; fsync at checkpoints
     conn.execute("PRAGMA foreign_keys = ON")
+    # Deleted rows are overwritten with zeros, not left in free pages: a
+    # forgotten history must not be recoverable from the file.
+    conn.execute("PRAGMA secure_delete = ON")
 
 
 def is_busy(exc: sqlite3.Error) -> bool:

@@ -56,3 +56,28 @@ def test_delete_history_touches_one_profile_only(lib: Library, make_record) -> N
     assert lib.interactions(me.id) == []
     assert len(lib.interactions(you.id)) == 2
     assert [p.name for p in lib.profiles()] == ["me", "you"]
+
+
+def test_forgotten_history_is_gone_from_the_bytes_on_disk(tmp_path) -> None:
+    """Read the raw file (and its WAL): no trace of the forgotten events."""
+    import struct
+
+    from pyrec.records import FileStat, MediaProbe, VideoRecord
+
+    path = tmp_path / "lib.sqlite"
+    marker = 7.123456789012345  # a rating nothing else in the file could hold
+    with Library.open(path) as lib:
+        video = lib.upsert_video(VideoRecord(FileStat("/m/a.mkv", 1, 1, "q"), MediaProbe(60.0, 25.0, 64, 64, "avc1")))
+        profile = lib.ensure_profile("me")
+        for _ in range(200):
+            lib.add_interaction(profile.id, video, "rate", value=marker)
+        needle = struct.pack("<d", marker), struct.pack(">d", marker)  # SQLite stores REAL big-endian
+
+        def on_disk() -> bytes:
+            return b"".join(p.read_bytes() for p in tmp_path.glob("lib.sqlite*"))
+
+        lib._live().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        assert any(n in on_disk() for n in needle)  # the check can see the events
+        assert lib.delete_profile_history(profile.id) == 200
+        assert not any(n in on_disk() for n in needle)
+        assert lib.interactions(profile.id) == []
