@@ -355,7 +355,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
-    from pyrec_gui.app import main as gui_main
+    try:
+        from pyrec_gui.app import main as gui_main
+    except ImportError as exc:  # the desktop app is an extra: pip install "pyrec[gui]"
+        raise PyrecError(f"the desktop app needs PySide6: pip install 'pyrec[gui]' ({exc})") from exc
 
     return int(gui_main(["--db", args.db] if args.db else []))
 

@@ -1,0 +1,76 @@
+"""``pyrec gui`` / ``pyrec-gui``: open the desktop app on a library."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from pyrec import __version__
+from pyrec_gui import theme
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="pyrec gui", description="Open the pyrec desktop app.")
+    parser.add_argument("--db", metavar="PATH", default=None,
+                        help="library file (default: $PYREC_DB or the XDG data dir)")
+    parser.add_argument("--cache", metavar="DIR", default=None, help="thumbnail cache (default: the XDG cache dir)")
+    parser.add_argument("--rescan", action="store_true", help="rescan the library folders once the window is open")
+    parser.add_argument("--theme", choices=("system", "light", "dark"), default=None,
+                        help="colour scheme (default: follow the system)")
+    parser.add_argument("--version", action="version", version=f"pyrec {__version__}")
+    return parser
+
+
+def make_app(argv: Sequence[str]) -> QApplication:
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+    app = QApplication([sys.argv[0], *argv])
+    app.setApplicationName("pyrec")
+    app.setApplicationDisplayName("pyrec")
+    app.setOrganizationName("pyrec")
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName("pyrec")  # matches packaging/pyrec.desktop (Wayland window icon)
+    return app
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from pyrec import netguard
+
+    netguard.install()  # local-only: no network sockets from here on
+    args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    if args.theme and args.theme != "system":
+        import os
+
+        os.environ[theme.THEME_ENV] = args.theme
+    app = make_app([])
+    theme.apply(app)
+    theme.follow_system(app)
+
+    from pyrec.service import PyrecService
+    from pyrec_gui.main_window import MainWindow
+    from pyrec_gui.settings import Settings
+
+    service = PyrecService(args.db, cache_dir=args.cache)
+    settings = Settings()
+    window = MainWindow(service, settings=settings)
+    window.show()
+    window.start()
+    if args.rescan and not settings.rescan_on_start:
+        window.runner.submit(lambda s: s.library_folders(),
+                             lambda folders: window.scans.start(None) if folders else None, owner=window)
+    try:
+        return int(app.exec())
+    finally:
+        window.shutdown()
+        service.close()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,488 @@
+"""The main window: sidebar, top bar (back, search, profile), notice bar,
+the pages, and the wiring between them. All library work goes through the
+ServiceRunner (off the GUI thread); this module only routes."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLineEdit,
+    QMainWindow,
+    QProgressBar,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pyrec_gui import icons
+from pyrec_gui.models.items import display_title
+from pyrec_gui.notices import NoticeAction, NoticeBar, NoticeSpec
+from pyrec_gui.playback import PlaybackTracker, UrlOpener
+from pyrec_gui.scanning import FolderWatcher, ScanController, folders_to_watch
+from pyrec_gui.settings import Settings
+from pyrec_gui.thumbnails import ThumbnailCache
+from pyrec_gui.views.detail import DetailView
+from pyrec_gui.views.duplicates import DuplicatesView
+from pyrec_gui.views.home import HomeView
+from pyrec_gui.views.library import LibraryView
+from pyrec_gui.views.privacy import PrivacyView, SaveChooser, choose_save_dialog
+from pyrec_gui.views.scan import (
+    FolderChooser,
+    ScanView,
+    choose_folder_dialog,
+    summary_text,
+)
+from pyrec_gui.views.search import SearchView
+from pyrec_gui.widgets.chrome import PAGES, Sidebar, TopBar
+from pyrec_gui.widgets.common import label
+from pyrec_gui.widgets.keyframe_strip import HoverPreview
+from pyrec_gui.workers import ServiceRunner
+
+# card actions → (service method, notice text)
+ACTION_METHODS: dict[str, tuple[str, str]] = {
+    "like": ("like", "Liked “{title}”: recommendations updated."),
+    "dislike": ("dislike", "Disliked “{title}”: you will see less like it."),
+    "hide": ("hide", "“{title}” will not be recommended again."),
+    "watched": ("mark_watched", "Marked “{title}” as watched."),
+}
+
+
+class MainWindow(QMainWindow):
+    page_changed = Signal(str)
+    action_recorded = Signal(str, int)  # action, video id (after the service confirmed)
+
+    def __init__(
+        self,
+        service: Any,
+        *,
+        settings: Settings | None = None,
+        choose_folder: FolderChooser = choose_folder_dialog,
+        choose_save: SaveChooser = choose_save_dialog,
+        open_url: UrlOpener | None = None,
+        scan_jobs: int | None = None,
+        watch_delay_ms: int = 4000,
+    ) -> None:
+        super().__init__()
+        self.setWindowTitle("pyrec")
+        self.setWindowIcon(icons.app_icon())
+        self.service = service
+        self.settings = settings or Settings()
+        self.choose_folder = choose_folder
+        self.profile: str | None = self.settings.profile
+        self.runner = ServiceRunner(service, threads=2, parent=self)
+        self._warm_up()
+        self.thumbnails = ThumbnailCache(parent=self)
+        # Scans run at a lower priority (see scanning.lower_priority), so they may
+        # use every core without making the window stutter.
+        self.scans = ScanController(service, jobs=scan_jobs, parent=self)
+        self.watcher = FolderWatcher(delay_ms=watch_delay_ms, parent=self)
+        self._history: list[str] = []
+        self._stale: set[str] = set()
+        self._closing = False
+        self._navigating = False
+
+        central = QWidget()
+        central.setAutoFillBackground(True)  # an opaque base: nothing stale can show through
+        self.setCentralWidget(central)
+        root = QHBoxLayout(central)
+        root.setContentsMargins(0, 0, 0, 0)
+        root.setSpacing(0)
+        self.sidebar = Sidebar()
+        self.sidebar.section_chosen.connect(self.show_page)
+        self.nav = self.sidebar.nav
+        root.addWidget(self.sidebar)
+        column = QVBoxLayout()
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        self.topbar = TopBar()
+        self.topbar.back_clicked.connect(self.go_back)
+        self.back_button = self.topbar.back_button
+        self.search_box = self.topbar.search_box
+        self.profile_box = self.topbar.profile_box
+        self.busy = self.topbar.busy
+        self.search_box.textEdited.connect(self._search_edited)
+        self.search_box.textChanged.connect(lambda t: None if t else self._search_edited(""))
+        self.search_box.returnPressed.connect(self._search_now)
+        self.search_box.installEventFilter(self)
+        self.profile_box.activated.connect(self._profile_chosen)
+        column.addWidget(self.topbar)
+        self.notices = NoticeBar(self)
+        column.addWidget(self.notices)
+        self.stack = QStackedWidget()
+        column.addWidget(self.stack, 1)
+        root.addLayout(column, 1)
+
+        self.preview = HoverPreview(self.runner, self.thumbnails, central)
+        self.playback = PlaybackTracker(self.runner, self.notices, parent=self,
+                                        open_url=open_url or QDesktopServices.openUrl)
+        self.home = HomeView(self.runner, self.thumbnails, self.preview)
+        self.library = LibraryView(self.runner, self.thumbnails, self.preview)
+        self.search = SearchView(self.runner, self.thumbnails, self.preview)
+        self.detail = DetailView(self.runner, self.thumbnails, self.preview)
+        self.duplicates = DuplicatesView(self.runner, self.thumbnails, self.notices)
+        self.scan = ScanView(self.runner, self.scans, self.settings, choose_folder)
+        self.privacy = PrivacyView(self.runner, self.notices, choose_save)
+        self.pages: dict[str, QWidget] = {
+            "home": self.home, "library": self.library, "search": self.search, "detail": self.detail,
+            "duplicates": self.duplicates, "scan": self.scan, "privacy": self.privacy,
+        }
+        for page in self.pages.values():
+            self.stack.addWidget(page)
+        self._build_statusbar()
+        self._wire()
+        self._shortcuts()
+        self._stale = set(self.pages) - {"detail", "search"}
+        self.resize(1280, 820)
+        if self.settings.geometry is not None:
+            self.restoreGeometry(self.settings.geometry)
+
+    # -- construction ----------------------------------------------------------------
+    def _build_statusbar(self) -> None:
+        status = self.statusBar()
+        status.setContentsMargins(10, 0, 6, 0)
+        status.setSizeGripEnabled(False)
+        self.status_count = label("", "muted")
+        self.status_local = label("● Local only", "muted")
+        self.status_local.setToolTip("Nothing leaves this computer")
+        self.scan_label = label("", "muted")
+        self.scan_bar = QProgressBar()
+        self.scan_bar.setMaximumWidth(160)
+        self.scan_bar.setMaximumHeight(12)
+        self.scan_bar.setTextVisible(False)
+        self.scan_bar.hide()
+        status.addWidget(self.status_count)
+        status.addPermanentWidget(self.scan_label)
+        status.addPermanentWidget(self.scan_bar)
+        status.addPermanentWidget(self.status_local)
+
+    def _wire(self) -> None:
+        self.runner.error.connect(self.notices.error)
+        self.runner.busy_changed.connect(lambda busy: self.busy.setText("Working…" if busy else ""))
+        for view in (self.home, self.library, self.search, self.detail):
+            view.video_activated.connect(self.open_video)
+            view.action_requested.connect(self.perform)
+        for view in (self.home, self.search, self.detail):
+            view.failed.connect(self.notices.error)
+        self.library.model.failed.connect(self.notices.error)
+        self.home.scan_requested.connect(self.choose_and_scan)
+        self.library.scan_requested.connect(self.choose_and_scan)
+        self.detail.entity_clicked.connect(self.filter_library)
+        self.duplicates.trashed.connect(self._trashed)
+        self.privacy.profiles_changed.connect(self.load_profiles)
+        self.privacy.history_cleared.connect(lambda _name: self.mark_stale("home", "library"))
+        self.playback.recorded.connect(self._play_recorded)
+        self.scans.started.connect(self._scan_started)
+        self.scans.progress.connect(self._scan_progress)
+        self.scans.finished.connect(self._scan_finished)
+        self.scans.failed.connect(lambda msg: self.notices.error(f"Scan failed: {msg}", key="scan"))
+        self.scan.folders_changed.connect(self._update_watcher)
+        self.watcher.changed.connect(self._folders_changed)
+
+    def _shortcuts(self) -> None:
+        def add(keys: str | QKeySequence.StandardKey, slot: Callable[[], object]) -> None:
+            QShortcut(QKeySequence(keys), self, slot)
+
+        add("Ctrl+F", self.focus_search)
+        add("/", self.focus_search)
+        add(QKeySequence.StandardKey.Back, self.go_back)
+        add("Backspace", self._backspace)
+        add("F5", self.refresh_current)
+        add(QKeySequence.StandardKey.Quit, self.close)
+        for key, _text, _icon, keys in PAGES:
+            add(keys, partial(self.show_page, key))
+
+    def _backspace(self) -> None:
+        # Backspace means "back" like in a browser, except while typing.
+        if not isinstance(self.focusWidget(), QLineEdit):
+            self.go_back()
+
+    def _warm_up(self) -> None:
+        """Open the library and build the recommender while the widgets are
+        being made; the home page's own request then finds them warm."""
+        profile = self.profile
+
+        def warm(s: Any) -> None:
+            if hasattr(s, "shelves") and s.count_videos():
+                s.shelves(profile=profile, limit=20)
+
+        self.runner.submit(warm, None, lambda _exc: None)  # a real failure shows on the home page
+
+    # -- start-up --------------------------------------------------------------------
+    def start(self) -> None:
+        """Load the first page and profiles; optionally rescan; start watching."""
+        self.show_page("home", remember=False)  # first: it is what the user waits for
+        self.load_profiles()
+        self.scan.refresh()
+        self.runner.submit(lambda s: s.count_videos(), self._count, owner=self)
+        if self.settings.rescan_on_start:
+            self.runner.submit(lambda s: s.library_folders(),
+                               lambda folders: self.scans.start(None) if folders else None, owner=self)
+
+    def _count(self, n: int) -> None:
+        self.status_count.setText(f"{n:,} video{'s' if n != 1 else ''} in the library")
+
+    # -- navigation ------------------------------------------------------------------
+    def current_page(self) -> str:
+        widget = self.stack.currentWidget()
+        return next((k for k, w in self.pages.items() if w is widget), "home")
+
+    def show_page(self, key: str, *, remember: bool = True) -> None:
+        if self._navigating:
+            return  # re-entered: hiding a page moves focus to the sidebar, which "selects" Home
+        self._navigating = True
+        try:
+            self._show_page(key, remember)
+        finally:
+            self._navigating = False
+
+    def _show_page(self, key: str, remember: bool) -> None:
+        current = self.current_page()
+        if remember and key != current and self.stack.currentWidget() is not None:
+            self._history.append(current)
+            del self._history[:-50]
+        self.preview.hide()
+        self.stack.setCurrentWidget(self.pages[key])
+        self.sidebar.select(key)
+        self.back_button.setEnabled(bool(self._history))
+        if key in self._stale:
+            self._stale.discard(key)
+            self.refresh_page(key)
+        self.page_changed.emit(key)
+
+    def go_back(self) -> None:
+        if self._history:
+            self.show_page(self._history.pop(), remember=False)
+            self.back_button.setEnabled(bool(self._history))
+
+    def mark_stale(self, *keys: str) -> None:
+        """These pages reload when next shown (the visible one reloads now)."""
+        current = self.current_page()
+        for key in keys:
+            if key == current:
+                self.refresh_page(key)
+            else:
+                self._stale.add(key)
+
+    def refresh_current(self) -> None:
+        self.refresh_page(self.current_page())
+
+    def refresh_page(self, key: str) -> None:
+        if key == "home":
+            self.home.refresh(self.profile)
+        elif key == "library":
+            self.library.refresh(self.profile)
+        elif key == "duplicates":
+            self.duplicates.refresh()
+        elif key == "scan":
+            self.scan.refresh()
+        elif key == "privacy":
+            self.privacy.refresh(self.profile)
+        elif key == "search":
+            self.search.run_now(self.search_box.text())
+        elif key == "detail" and self.detail.video is not None:
+            self.detail.show_video(self.detail.video, self.profile)
+
+    def open_video(self, video: dict[str, Any]) -> None:
+        self.detail.show_video(video, self.profile)
+        self.show_page("detail")
+        self.detail.setFocus()
+
+    def filter_library(self, kind: str, entity_id: int | None, name: str) -> None:
+        self._stale.discard("library")
+        self.library.profile = self.profile
+        if not self.library.facets:
+            self.library.load_facets()
+        self.library.filter_by(kind, entity_id, name)
+        self.show_page("library")
+
+    # -- search ----------------------------------------------------------------------
+    def focus_search(self) -> None:
+        self.search_box.setFocus()
+        self.search_box.selectAll()
+
+    def _search_now(self) -> None:
+        self.search.run_now(self.search_box.text())
+
+    def search_for(self, text: str) -> None:
+        """Search now (no debounce), as if typed and Enter pressed."""
+        self.search_box.setText(text)
+        if text.strip():
+            if self.current_page() != "search":
+                self.show_page("search")
+            self.search.run_now(text)
+
+    def _search_edited(self, text: str) -> None:
+        if text.strip():
+            if self.current_page() != "search":
+                self.show_page("search")
+            self.search.set_query(text)
+        elif self.current_page() == "search":
+            self.search.set_query("")
+            self.go_back()
+
+    def eventFilter(self, watched: Any, event: QEvent) -> bool:
+        if watched is self.search_box and event.type() == QEvent.Type.KeyPress:
+            key = event.key()  # type: ignore[attr-defined]
+            if key == Qt.Key.Key_Escape:
+                self.search_box.clear()
+                self._search_edited("")
+                page = self.stack.currentWidget()
+                if page is not None:
+                    page.setFocus()
+                return True
+            if key == Qt.Key.Key_Down and self.current_page() == "search" and self.search.model.rowCount():
+                self.search.grid.setFocus()
+                self.search.grid.setCurrentIndex(self.search.model.index(0))
+                return True
+        return super().eventFilter(watched, event)
+
+    # -- profiles --------------------------------------------------------------------
+    def load_profiles(self) -> None:
+        self.runner.submit(lambda s: s.profiles(), self._profiles_loaded, owner=self)
+
+    def _profiles_loaded(self, profiles: list[dict[str, Any]]) -> None:
+        names = [p["name"] for p in profiles]
+        if self.profile not in names:
+            self.profile = names[0] if names else None
+        self.search.profile = self.profile
+        self.topbar.set_profiles(profiles, self.profile)
+
+    def _profile_chosen(self, index: int) -> None:
+        self.set_profile(str(self.profile_box.itemData(index)))
+
+    def set_profile(self, name: str) -> None:
+        if name == self.profile:
+            return
+        self.profile = name
+        self.search.profile = name
+        self.settings.profile = name
+        index = self.profile_box.findData(name)
+        if index >= 0 and index != self.profile_box.currentIndex():
+            self.profile_box.setCurrentIndex(index)
+        self.notices.info(f"Now recommending for “{name}”.", key="profile", timeout_ms=4000)
+        self.mark_stale("home", "library", "privacy")
+
+    # -- actions -----------------------------------------------------------------------
+    def perform(self, action: str, video: dict[str, Any]) -> None:
+        if action == "play":
+            self.playback.play(video, self.profile)
+            return
+        if action == "similar":
+            self.open_video(video)
+            return
+        method, text = ACTION_METHODS[action]
+        video_id, profile = int(video["id"]), self.profile
+
+        def done(event: object) -> None:
+            if event is None:
+                self.notices.info("Private session: nothing was recorded.", key="private-action")
+                return
+            self.notices.success(text.format(title=display_title(video)), key=f"action-{video_id}")
+            if self.current_page() == "detail" and self.detail.video and self.detail.video.get("id") == video_id:
+                self.detail.mark_done(action)
+            if action in ("hide", "dislike"):
+                for shelf in self.home.shelves.values():
+                    shelf.model.remove_ids({video_id})
+                self.search.model.remove_ids({video_id})
+            self.action_recorded.emit(action, video_id)
+            self.mark_stale("home")
+
+        self.runner.submit(lambda s: getattr(s, method)(video_id, profile), done, owner=self)
+
+    def _play_recorded(self, video_id: int, kind: str) -> None:
+        if kind:
+            self.action_recorded.emit(kind, video_id)
+            self.mark_stale("home", "privacy")
+
+    # -- scanning ----------------------------------------------------------------------
+    def choose_and_scan(self) -> None:
+        path = self.choose_folder(self)
+        if path:
+            self.show_page("scan")
+            self.scan.add_folder(path)
+
+    def _scan_started(self) -> None:
+        self.scan_label.setText("Scanning…")
+        self.scan_bar.setRange(0, 0)
+        self.scan_bar.show()
+
+    def _scan_progress(self, p: Any) -> None:
+        if p.phase == "indexing" and p.total:
+            self.scan_bar.setRange(0, p.total)
+            self.scan_bar.setValue(p.done)
+            self.scan_label.setText(f"Scanning {p.done:,}/{p.total:,}")
+
+    def _scan_finished(self, summary: Any) -> None:
+        self.scan_bar.hide()
+        self.scan_label.setText("")
+        changed = summary.added + summary.updated + summary.moved + summary.missing
+        if summary.errors:
+            self.notices.show_notice(self._scan_notice(summary))
+        elif changed or summary.cancelled:
+            self.notices.success(summary_text(summary), key="scan")
+        if changed:
+            self.thumbnails.forget_failures()
+            self.mark_stale("home", "library", "duplicates")
+            self.runner.submit(lambda s: s.count_videos(), self._count, owner=self)
+        self.scan.refresh()
+
+    def _scan_notice(self, summary: Any) -> NoticeSpec:
+        n = len(summary.errors)
+        return NoticeSpec(f"{summary_text(summary)} {n} file{'s' if n != 1 else ''} could not be read.", "warning",
+                          [NoticeAction("Show", lambda: self.show_page("scan"))], key="scan")
+
+    def _update_watcher(self, folders: list[str]) -> None:
+        if not self.settings.watch_folders or not folders:
+            self.watcher.stop()
+            return
+        skip = [os.path.dirname(os.path.abspath(self.service.db_path)), os.path.abspath(self.service.cache_dir)]
+        self.runner.submit(lambda _s: folders_to_watch(folders, skip=skip),
+                           lambda dirs: self.watcher.set_folders(folders, dirs), owner=self)
+
+    def _folders_changed(self, roots: list[str]) -> None:
+        if self.settings.watch_folders:
+            self.scans.start(roots)
+
+    def _trashed(self, paths: list[str]) -> None:
+        roots = sorted({r for r in self.scan.folders for p in paths if p.startswith(r.rstrip(os.sep) + os.sep)})
+        self.scans.start(roots or None)
+
+    # -- window events -------------------------------------------------------------------
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            QTimer.singleShot(300, self.playback.returned)  # let the window settle first
+        elif event.type() == QEvent.Type.PaletteChange:
+            self._retint()
+        super().changeEvent(event)
+
+    def _retint(self) -> None:
+        """Light/dark switched: icons are drawn in the text colour, so redraw them."""
+        icons.refresh(self)
+        self.sidebar.retint()
+        self.topbar.retint()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.shutdown()
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        """Stop background work cleanly; idempotent."""
+        if self._closing:
+            return
+        self._closing = True
+        self.playback.flush()
+        self.watcher.stop()
+        self.scans.shutdown()
+        self.preview.hide()
+        self.runner.shutdown()
+        self.thumbnails.shutdown()
+        self.settings.geometry = self.saveGeometry()
+        self.settings.sync()
+

@@ -1,0 +1,1 @@
+"""Qt item models over what the service returns (pyrec.views dict shapes)."""

@@ -1,0 +1,170 @@
+"""A list model of video dicts (a shelf, search results, "more like this").
+
+Every card view in the app reads the same roles, so one delegate paints
+library pages, shelves and results alike.
+"""
+
+from __future__ import annotations
+
+import os
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QByteArray,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class Role(IntEnum):
+    Video = Qt.ItemDataRole.UserRole + 1  # the whole dict
+    Id = Qt.ItemDataRole.UserRole + 2
+    Thumbnail = Qt.ItemDataRole.UserRole + 3  # path of a JPEG, or None
+    Reason = Qt.ItemDataRole.UserRole + 4  # one line: why it is recommended
+    Progress = Qt.ItemDataRole.UserRole + 5  # 0..1 watched, or None
+    Duration = Qt.ItemDataRole.UserRole + 6  # text like "1:32:05"
+    Subtitle = Qt.ItemDataRole.UserRole + 7  # year · series, for the second line
+
+
+def display_title(video: dict[str, Any]) -> str:
+    title = (video.get("title") or "").strip()
+    if title:
+        return title
+    return os.path.splitext(os.path.basename(video.get("path") or ""))[0] or f"Video {video.get('id')}"
+
+
+def format_duration(seconds: float | None) -> str:
+    if not seconds or seconds <= 0:
+        return ""
+    total = round(seconds)
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def resume_position(video: dict[str, Any]) -> float | None:
+    """Where playback stopped, in seconds: a "position" field, or the data of a
+    "continue" reason (how recommendations explain Continue watching)."""
+    position = video.get("position")
+    if isinstance(position, (int, float)):
+        return float(position)
+    for detail in video.get("reason_details") or []:
+        data = detail.get("data") if isinstance(detail, dict) else None
+        if detail.get("kind") == "continue" and isinstance(data, dict):
+            value = data.get("position")
+            if isinstance(value, (int, float)):
+                return float(value)
+    return None
+
+
+def progress_of(video: dict[str, Any]) -> float | None:
+    """How far into the video this person got, 0..1; None if never started."""
+    value = video.get("progress")
+    if isinstance(value, (int, float)):
+        return max(0.0, min(1.0, float(value)))
+    position, duration = resume_position(video), video.get("duration")
+    if isinstance(position, (int, float)) and isinstance(duration, (int, float)) and duration > 0:
+        return max(0.0, min(1.0, position / duration))
+    return None
+
+
+def subtitle_of(video: dict[str, Any]) -> str:
+    parts: list[str] = []
+    if video.get("series"):
+        season, episode = video.get("season"), video.get("episode")
+        tag = f" S{season:02d}E{episode:02d}" if isinstance(season, int) and isinstance(episode, int) else ""
+        parts.append(f"{video['series']}{tag}")
+    if video.get("year"):
+        parts.append(str(video["year"]))
+    return " · ".join(parts)
+
+
+def reason_of(video: dict[str, Any]) -> str:
+    reasons = video.get("reasons") or []
+    return str(reasons[0]) if reasons else ""
+
+
+class ItemsModel(QAbstractListModel):
+    """Rows are video dicts; replace them wholesale with ``set_items``."""
+
+    def __init__(self, items: list[dict[str, Any]] | None = None, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._items: list[dict[str, Any]] = list(items or [])
+
+    # -- Qt API -----------------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._items)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._items):
+            return None
+        video = self._items[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return display_title(video)
+        if role == Role.Video:
+            return video
+        if role == Role.Id:
+            return video.get("id")
+        if role == Role.Thumbnail:
+            return video.get("thumbnail")
+        if role == Role.Reason:
+            return reason_of(video)
+        if role == Role.Progress:
+            return progress_of(video)
+        if role == Role.Duration:
+            return format_duration(video.get("duration"))
+        if role == Role.Subtitle:
+            return subtitle_of(video)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            lines = [display_title(video)]
+            if video.get("reasons"):
+                lines += [f"• {r}" for r in video["reasons"][:3]]
+            lines.append(video.get("path") or "")
+            return "\n".join(line for line in lines if line)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            parts = [display_title(video), format_duration(video.get("duration")), reason_of(video)]
+            return ", ".join(p for p in parts if p)
+        return None
+
+    def roleNames(self) -> dict[int, QByteArray]:
+        names = dict(super().roleNames())
+        names.update({int(r): QByteArray(r.name.lower().encode()) for r in Role})
+        return names
+
+    # -- ours ---------------------------------------------------------------------
+    def set_items(self, items: list[dict[str, Any]]) -> None:
+        self.beginResetModel()
+        self._items = list(items)
+        self.endResetModel()
+
+    def items(self) -> list[dict[str, Any]]:
+        return list(self._items)
+
+    def item(self, row: int) -> dict[str, Any]:
+        return self._items[row]
+
+    def ids(self) -> list[int]:
+        return [int(v["id"]) for v in self._items if v.get("id") is not None]
+
+    def remove_ids(self, ids: set[int]) -> int:
+        """Drop rows of these videos (hidden, disliked, trashed); returns how many."""
+        removed = 0
+        for row in range(len(self._items) - 1, -1, -1):
+            if self._items[row].get("id") in ids:
+                self.beginRemoveRows(QModelIndex(), row, row)
+                del self._items[row]
+                self.endRemoveRows()
+                removed += 1
+        return removed
+
+    def update_video(self, video_id: int, changes: dict[str, Any]) -> None:
+        for row, video in enumerate(self._items):
+            if video.get("id") == video_id:
+                video.update(changes)
+                idx = self.index(row)
+                self.dataChanged.emit(idx, idx)

@@ -1,0 +1,235 @@
+"""Scan: the library's folders, a scan with progress, current file, speed,
+ETA and Cancel, and the options for rescanning and watching folders."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFileDialog,
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pyrec_gui import icons
+from pyrec_gui.scanning import ScanController
+from pyrec_gui.settings import Settings
+from pyrec_gui.widgets.common import button, label
+from pyrec_gui.workers import ServiceRunner
+
+FolderChooser = Callable[[QWidget], str | None]
+
+
+def choose_folder_dialog(parent: QWidget) -> str | None:
+    path = QFileDialog.getExistingDirectory(parent, "Choose a folder with videos", os.path.expanduser("~"))
+    return path or None
+
+
+def format_eta(seconds: float | None) -> str:
+    if seconds is None:
+        return "estimating…"
+    seconds = int(seconds)
+    if seconds < 60:
+        return f"about {max(1, seconds)} s left"
+    minutes, secs = divmod(seconds, 60)
+    if minutes < 60:
+        return f"about {minutes} min {secs:02d} s left"
+    hours, minutes = divmod(minutes, 60)
+    return f"about {hours} h {minutes:02d} min left"
+
+
+def summary_text(summary: Any) -> str:
+    parts = [f"{summary.added} added", f"{summary.updated} updated", f"{summary.moved} moved",
+             f"{summary.unchanged} unchanged", f"{summary.missing} missing", f"{summary.failed} failed"]
+    head = "Scan cancelled" if summary.cancelled else "Scan finished"
+    return f"{head} in {summary.seconds:.1f} s: " + ", ".join(parts) + "."
+
+
+class ScanView(QWidget):
+    folders_changed = Signal(list)
+
+    def __init__(self, runner: ServiceRunner, scans: ScanController, settings: Settings,
+                 choose_folder: FolderChooser = choose_folder_dialog, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.runner = runner
+        self.scans = scans
+        self.settings = settings
+        self.choose_folder = choose_folder
+        self.folders: list[str] = []
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(20, 16, 20, 16)
+        outer.setSpacing(10)
+        outer.addWidget(label("Scan", "h1"))
+        outer.addWidget(label("pyrec indexes the folders below on this computer: nothing is uploaded. "
+                              "Scans are incremental, and a cancelled scan keeps everything already indexed.",
+                              "muted", wrap=True))
+
+        outer.addWidget(label("Library folders", "h2"))
+        row = QHBoxLayout()
+        self.list = QListWidget()
+        self.list.setAccessibleName("Library folders")
+        self.list.setMaximumHeight(150)
+        self.list.currentRowChanged.connect(lambda _r: self._update_buttons())
+        row.addWidget(self.list, 1)
+        side = QVBoxLayout()
+        self.add_button = button("Add folder…", "plus", self.add_folder)
+        self.remove_button = button("Remove", "minus", self.remove_selected,
+                                    tip="Stop scanning this folder (its videos stay until the next scan)")
+        side.addWidget(self.add_button)
+        side.addWidget(self.remove_button)
+        side.addStretch(1)
+        row.addLayout(side)
+        outer.addLayout(row)
+
+        self.rescan_start = QCheckBox("Rescan library folders when pyrec opens")
+        self.rescan_start.setChecked(settings.rescan_on_start)
+        self.rescan_start.toggled.connect(self._rescan_toggled)
+        self.watch = QCheckBox("Watch library folders for new and changed videos while pyrec is open")
+        self.watch.setChecked(settings.watch_folders)
+        self.watch.toggled.connect(self._watch_toggled)
+        outer.addWidget(self.rescan_start)
+        outer.addWidget(self.watch)
+
+        outer.addSpacing(6)
+        outer.addWidget(label("Progress", "h2"))
+        controls = QHBoxLayout()
+        self.scan_button = button("Scan now", "refresh", self.scan_now, primary=True)
+        self.cancel_button = button("Cancel", "stop", self.scans.cancel, tip="Stop; what is indexed is kept")
+        controls.addWidget(self.scan_button)
+        controls.addWidget(self.cancel_button)
+        controls.addStretch(1)
+        outer.addLayout(controls)
+        self.phase = label("Idle", None)
+        outer.addWidget(self.phase)
+        self.bar = QProgressBar()
+        self.bar.setAccessibleName("Scan progress")
+        self.bar.setTextVisible(True)
+        self.bar.setRange(0, 1)
+        self.bar.setValue(0)
+        outer.addWidget(self.bar)
+        self.current = label("", "muted")
+        self.current.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        outer.addWidget(self.current)
+        self.rate = label("", "muted")
+        outer.addWidget(self.rate)
+        self.result = label("", None, wrap=True)
+        outer.addWidget(self.result)
+        self.errors = QListWidget()
+        self.errors.setAccessibleName("Files that could not be read")
+        self.errors.setVisible(False)
+        outer.addWidget(self.errors, 1)
+        outer.addStretch(0)
+
+        scans.started.connect(self._started)
+        scans.progress.connect(self.show_progress)
+        scans.finished.connect(self._finished)
+        scans.failed.connect(self._failed)
+        scans.running_changed.connect(lambda _r: self._update_buttons())
+        self._update_buttons()
+
+    # -- folders ----------------------------------------------------------------------
+    def refresh(self) -> None:
+        self.runner.submit(lambda s: s.library_folders(), self._folders_loaded, owner=self)
+
+    def _folders_loaded(self, folders: list[str]) -> None:
+        self.folders = list(folders)
+        self.list.clear()
+        for folder in self.folders:
+            item = QListWidgetItem(icons.icon("folder"), folder)
+            item.setToolTip(folder if os.path.isdir(folder) else f"{folder} (not reachable right now)")
+            self.list.addItem(item)
+        self._update_buttons()
+        self.folders_changed.emit(self.folders)
+
+    def add_folder(self, path: str | None = None, *, scan: bool = True) -> None:
+        path = path or self.choose_folder(self)
+        if not path:
+            return
+
+        def added(_ok: object) -> None:
+            self.refresh()
+            if scan:
+                self.scans.start([path])
+
+        self.runner.submit(lambda s: s.add_library_folder(path), added, owner=self)
+
+    def remove_selected(self) -> None:
+        item = self.list.currentItem()
+        if item is None:
+            return
+        path = item.text()
+        self.runner.submit(lambda s: s.remove_library_folder(path), lambda _ok: self.refresh(), owner=self)
+
+    def _rescan_toggled(self, value: bool) -> None:
+        self.settings.rescan_on_start = value
+
+    def _watch_toggled(self, value: bool) -> None:
+        self.settings.watch_folders = value
+        self.folders_changed.emit(self.folders)
+
+    # -- scanning ---------------------------------------------------------------------
+    def scan_now(self) -> None:
+        self.scans.start(None)
+
+    def _update_buttons(self) -> None:
+        running = self.scans.running
+        self.scan_button.setEnabled(not running and bool(self.folders))
+        self.cancel_button.setEnabled(running)
+        self.remove_button.setEnabled(self.list.currentItem() is not None and not running)
+
+    def _started(self) -> None:
+        self.phase.setText("Looking for videos…")
+        self.bar.setRange(0, 0)  # busy until the walk knows the total
+        self.current.setText("")
+        self.rate.setText("")
+        self.result.setText("")
+        self.errors.clear()
+        self.errors.setVisible(False)
+
+    def show_progress(self, p: Any) -> None:
+        if p.phase == "walking":
+            self.refresh()  # the scan has just remembered its folders
+            self.phase.setText(f"Found {p.total:,} video files; checking what changed…")
+            self.bar.setRange(0, 0)
+            return
+        if p.phase == "done":
+            self.bar.setRange(0, max(1, p.total))
+            self.bar.setValue(max(1, p.total) if p.done >= p.total else p.done)
+            return
+        self.phase.setText(f"Indexing {p.done:,} of {p.total:,}")
+        self.bar.setRange(0, max(1, p.total))
+        self.bar.setValue(p.done)
+        name = os.path.basename(p.path) if p.path else ""
+        self.current.setText(self.current.fontMetrics().elidedText(
+            name, Qt.TextElideMode.ElideMiddle, max(200, self.width() - 60)))
+        self.current.setToolTip(p.path or "")
+        self.rate.setText(f"{p.files_per_second:.1f} files/s · {format_eta(p.eta_seconds)}")
+
+    def _finished(self, summary: Any) -> None:
+        self.phase.setText("Idle")
+        if self.bar.maximum() == 0:
+            self.bar.setRange(0, 1)
+            self.bar.setValue(1)
+        self.current.setText("")
+        self.rate.setText("")
+        self.result.setText(summary_text(summary))
+        self.errors.clear()
+        for line in summary.errors[:200]:
+            self.errors.addItem(line)
+        self.errors.setVisible(bool(summary.errors))
+        self.refresh()
+
+    def _failed(self, message: str) -> None:
+        self.phase.setText("Idle")
+        self.bar.setRange(0, 1)
+        self.bar.setValue(0)
+        self.result.setText(f"The scan stopped: {message}")

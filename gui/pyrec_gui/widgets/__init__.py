@@ -1,0 +1,1 @@
+"""Reusable widgets: card delegate and views, keyframe strip, chips."""

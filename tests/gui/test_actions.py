@@ -1,0 +1,139 @@
+"""Play, like, private sessions, profiles and history: each click must end up
+as rows in (or absent from) the real library."""
+
+from __future__ import annotations
+
+import json
+
+from pyrec.service import PyrecService
+
+
+def _video(db, title: str) -> dict:
+    with PyrecService(db) as check:
+        return next(v for v in check.videos(limit=None) if v["title"] == title)
+
+
+def _history(db, profile: str | None = None) -> list[dict]:
+    with PyrecService(db) as check:
+        return check.history(profile)
+
+
+def _notice_button(window, text: str):
+    for notice in window.notices.notices:
+        for button in notice.buttons:
+            if button.text() == text:
+                return button
+    raise AssertionError(f"no notice button {text!r} in {[n.spec.text for n in window.notices.notices]}")
+
+
+def test_play_opens_the_player_and_records_what_was_watched(window, qtbot, recorder) -> None:
+    db = window.service.db_path
+    video = _video(db, "Tidewater")
+    window.open_video(video)
+    now = [1000.0]
+    window.playback.clock = lambda: now[0]
+    window.detail.buttons["play"].click()
+    assert recorder.opened == [video["path"]]
+    assert _history(db) == []  # nothing until we know how much was watched
+    now[0] += 120  # two minutes away: longer than the 2 s clip
+    window.playback.returned()
+    with qtbot.waitSignal(window.playback.recorded, timeout=5000) as recorded:
+        _notice_button(window, "Finished it").click()
+    assert recorded.args == [video["id"], "watched"]
+    events = _history(db)
+    assert [e["kind"] for e in events] == ["watched", "play"]
+    play = events[1]
+    assert play["video"]["id"] == video["id"]
+    assert play["watched_seconds"] == video["duration"]
+
+
+def test_ignoring_the_question_records_the_inferred_amount(window, qtbot, recorder) -> None:
+    db = window.service.db_path
+    video = _video(db, "Canopy") | {"duration": 600.0}  # pretend it is ten minutes long
+    now = [50.0]
+    window.playback.clock = lambda: now[0]
+    window.perform("play", video)
+    now[0] += 90
+    window.playback.returned()
+    assert any("How much did you watch" in n.spec.text for n in window.notices.notices)
+    with qtbot.waitSignal(window.playback.recorded, timeout=5000):
+        window.playback.record_inferred()  # what the answer timeout does
+    (play,) = _history(db)
+    assert play["kind"] == "play" and play["watched_seconds"] == 90 and play["position"] == 90
+
+
+def test_like_button_records_a_like_for_the_current_profile(window, qtbot) -> None:
+    db = window.service.db_path
+    video = _video(db, "Neon Alley")
+    window.open_video(video)
+    qtbot.waitUntil(lambda: window.detail.title.text() == "Neon Alley", timeout=3000)
+    with qtbot.waitSignal(window.action_recorded, timeout=5000):
+        window.detail.buttons["like"].click()
+    assert window.detail.buttons["like"].isChecked() and window.detail.buttons["like"].text() == "Liked"
+    (event,) = _history(db, "default")
+    assert (event["kind"], event["video"]["id"]) == ("like", video["id"])
+
+
+def test_private_session_records_nothing(window, qtbot) -> None:
+    db = window.service.db_path
+    window.show_page("privacy")
+    qtbot.waitUntil(lambda: window.privacy.list.count() >= 1, timeout=3000)
+    window.privacy.private.setChecked(True)
+    qtbot.waitUntil(lambda: window.service.incognito, timeout=3000)
+    video = _video(db, "Whiteout")
+    window.perform("like", video)
+    qtbot.waitUntil(lambda: any("Private session" in n.spec.text and "nothing was recorded" in n.spec.text
+                                for n in window.notices.notices), timeout=3000)
+    assert _history(db) == []
+
+
+def test_profiles_switch_and_history_is_cleared_and_exported(window, qtbot, recorder, tmp_path) -> None:
+    db = window.service.db_path
+    window.show_page("privacy")
+    privacy = window.privacy
+    privacy.new_name.setText("Sam")
+    privacy.create_profile()
+    qtbot.waitUntil(lambda: window.profile_box.findData("Sam") >= 0, timeout=3000)
+    name = "Sam"
+    window.profile_box.setCurrentIndex(window.profile_box.findData(name))
+    window.profile_box.activated.emit(window.profile_box.currentIndex())  # what picking it with the mouse does
+    assert window.profile == name
+    with qtbot.waitSignal(window.action_recorded, timeout=5000):
+        window.perform("like", _video(db, "Dune Sea"))
+    assert [e["kind"] for e in _history(db, name)] == ["like"]
+    assert _history(db, "default") == []
+
+    window.show_page("privacy")
+    qtbot.waitUntil(lambda: privacy.selected_profile() == name and privacy.clear_button.isEnabled(), timeout=3000)
+    recorder.save_path = str(tmp_path / "export.json")
+    privacy.export_selected()
+    qtbot.waitUntil(lambda: (tmp_path / "export.json").exists(), timeout=3000)
+    exported = json.loads((tmp_path / "export.json").read_text(encoding="utf-8"))
+    assert [e["kind"] for e in exported["events"]] == ["like"]
+
+    privacy.ask_clear()
+    with qtbot.waitSignal(privacy.history_cleared, timeout=5000):
+        _notice_button(window, "Clear history").click()
+    assert _history(db, name) == []
+
+
+def test_errors_show_as_one_line_notices_not_dialogs(window, qtbot) -> None:
+    window.open_video({"id": 987654, "title": "Gone", "path": "/nowhere/gone.mp4"})
+    qtbot.waitUntil(lambda: any("no video with id 987654" in n.spec.text for n in window.notices.notices),
+                    timeout=3000)
+    notice = next(n for n in window.notices.notices if "987654" in n.spec.text)
+    assert notice.spec.level == "error" and "\n" not in notice.spec.text
+    assert window.notices.isVisible()
+
+
+def test_privacy_page_lists_what_was_recorded(window, qtbot) -> None:
+    db = window.service.db_path
+    video = _video(db, "Salt Lines")
+    with PyrecService(db) as seed:
+        seed.record_play(video["id"], position=1.5, watched_seconds=1.5)
+        seed.rate(video["id"], 8)
+    window.show_page("privacy")
+    history = window.privacy.history
+    qtbot.waitUntil(lambda: history.topLevelItemCount() == 2, timeout=5000)
+    rows = [[history.topLevelItem(i).text(c) for c in range(3)] for i in range(2)]
+    assert [r[1:] for r in rows] == [["Rated 8/10", "Salt Lines"], ["Played 0:02 of 0:02", "Salt Lines"]]
