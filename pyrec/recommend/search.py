@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from pyrec.recommend.base import top_positive
 from pyrec.recommend.catalog import Catalog, normalise_rows
 from pyrec.recommend.explain import Reason, reason, top_reasons
 from pyrec.recommend.vectors import IndexLike, search
@@ -115,13 +116,7 @@ class SemanticSearch:
         if not parts:
             return []
         total = sum(self.weights.get(k, 0.0) * v for k, v in parts.items())
-        if allowed is not None:
-            total = np.where(allowed, total, 0.0)
-        k = min(n, int((total > 0).sum()))
-        if k == 0:
-            return []
-        best = np.argpartition(-total, k - 1)[:k]
-        best = best[np.argsort(-total[best], kind="stable")]
+        best = top_positive(total, n, allowed)
         hits = []
         for p in best.tolist():
             rs: list[Reason] = []

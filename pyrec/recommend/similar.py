@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from pyrec.recommend.base import Scores
+from pyrec.recommend.base import Scores, top_positive
 from pyrec.recommend.blend import normalise
 from pyrec.recommend.catalog import ROLES, Catalog
 from pyrec.recommend.explain import Reason, reason, top_reasons
@@ -61,13 +61,7 @@ class SimilarVideos:
             return []
         total = np.sum(list(parts.values()), axis=0)
         total[position] = 0.0
-        if allowed is not None:
-            total = np.where(allowed, total, 0.0)
-        k = min(n, int((total > 0).sum()))
-        if k == 0:
-            return []
-        best = np.argpartition(-total, k - 1)[:k]
-        best = best[np.argsort(-total[best], kind="stable")]
+        best = top_positive(total, n, allowed)
         return [(int(p), float(total[p]), self.explain(position, int(p), parts)) for p in best]
 
     def explain(self, seed: int, p: int, parts: Mapping[str, np.ndarray]) -> list[Reason]:
