@@ -35,8 +35,11 @@ def movielens(shared_data: Path) -> Path:
 
 @pytest.fixture(autouse=True)
 def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Never touch the real user's library or cache from a test."""
+    """Never touch the real user's library or cache from a test, and never run
+    from the checkout: a child ``python -c`` puts its cwd on sys.path, and the
+    source tree's pyrec/ (no compiled core) would shadow the installed one."""
     home = tmp_path_factory.mktemp("home")
+    monkeypatch.chdir(home)
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import multiprocessing
 import pickle
@@ -13,7 +14,7 @@ import numpy as np
 import pytest
 
 import pyrec.features.extract as extract_module
-from pyrec.features import VideoFeatures, extract_video_features
+from pyrec.features import extract_video_features
 from pyrec.models import VISUAL_MODEL, user_config_path
 
 
@@ -53,8 +54,9 @@ def test_without_encoders_no_models_run(make_video: Callable[..., Path]) -> None
     assert result.keyframes and result.stats
 
 
-def _run_in_worker(path: str) -> VideoFeatures:
-    return extract_video_features(path, max_keyframes=6)
+# A partial of the package function, not a function of this module: spawned
+# workers unpickle it by importing pyrec, never this test file.
+_run_in_worker = functools.partial(extract_video_features, max_keyframes=6)
 
 
 def test_works_in_worker_processes(make_video: Callable[..., Path]) -> None:

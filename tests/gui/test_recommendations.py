@@ -7,14 +7,8 @@ import os
 import shutil
 from pathlib import Path
 
-import pytest
 
 from pyrec.service import PyrecService
-
-
-def needs(*methods: str) -> pytest.MarkDecorator:
-    missing = [m for m in methods if not hasattr(PyrecService, m)]
-    return pytest.mark.skipif(bool(missing), reason=f"PyrecService.{', '.join(missing)} not available yet")
 
 
 def _shelf_ids(window) -> dict[str, list[int]]:
@@ -22,10 +16,9 @@ def _shelf_ids(window) -> dict[str, list[int]]:
 
 
 def _wait_for_shelves(window, qtbot) -> None:
-    qtbot.waitUntil(lambda: bool(window.home.shelves), timeout=15000)
+    qtbot.waitUntil(lambda: bool(window.home.shelves), timeout=30000)  # first build of the recommender
 
 
-@needs("shelves")
 def test_home_shelves_fill_from_the_service(window, qtbot) -> None:
     _wait_for_shelves(window, qtbot)
     with PyrecService(window.service.db_path) as check:
@@ -37,7 +30,6 @@ def test_home_shelves_fill_from_the_service(window, qtbot) -> None:
     assert first.view.isVisible()
 
 
-@needs("shelves", "recommend")
 def test_like_changes_the_next_recommendations(window, qtbot) -> None:
     _wait_for_shelves(window, qtbot)
     before = _shelf_ids(window)
@@ -58,7 +50,6 @@ def test_like_changes_the_next_recommendations(window, qtbot) -> None:
     assert after != before
 
 
-@needs("shelves", "hide")
 def test_not_interested_removes_a_card_at_once(window, qtbot) -> None:
     _wait_for_shelves(window, qtbot)
     shelf = window.home.first_shelf()
@@ -72,7 +63,6 @@ def test_not_interested_removes_a_card_at_once(window, qtbot) -> None:
     assert all(video["id"] not in ids for ids in _shelf_ids(window).values())
 
 
-@needs("search")
 def test_search_runs_once_typing_pauses_and_finds_text_and_pictures(window, qtbot) -> None:
     window.activateWindow()
     window.search_box.setFocus()
@@ -85,7 +75,6 @@ def test_search_runs_once_typing_pauses_and_finds_text_and_pictures(window, qtbo
     assert {"Whiteout", "First Snow"} <= titles
 
 
-@needs("similar")
 def test_detail_page_shows_more_like_this(window, qtbot) -> None:
     with PyrecService(window.service.db_path) as check:
         video = next(v for v in check.videos(limit=None) if v["title"] == "Salt Lines")
@@ -96,7 +85,6 @@ def test_detail_page_shows_more_like_this(window, qtbot) -> None:
     assert all(window.detail.similar_model.item(r).get("reasons") for r in range(len(ids)))
 
 
-@needs("dupes")
 def test_duplicates_go_to_the_trash_only_after_confirming(make_window, qtbot, tmp_path, tiny_folder) -> None:
     copy = tiny_folder / "Night Bus (2019) copy.mp4"
     shutil.copy2(tiny_folder / "Night Bus (2019).mp4", copy)

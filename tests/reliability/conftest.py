@@ -16,7 +16,6 @@ import pytest
 from pyrec.demo.clips import STYLES, render_clip
 
 SCRIPTS = Path(__file__).parent / "scripts"
-REPO = Path(__file__).resolve().parents[2]
 
 
 def make_clips(folder: Path, n: int, *, seconds: float = 1.0, size: tuple[int, int] = (96, 72)) -> list[Path]:
@@ -64,7 +63,9 @@ class Run:
 
 def child_env(**extra: str) -> dict[str, str]:
     env = dict(os.environ)
-    env.update({"PYTHONPATH": os.pathsep.join([str(SCRIPTS), str(REPO)]), "COLUMNS": "400",
+    # Never the repo root: its pyrec/ has no compiled core, and would shadow
+    # the installed package (CI installs pyrec normally, not editable).
+    env.update({"PYTHONPATH": str(SCRIPTS), "COLUMNS": "400",
                 "PYTHONFAULTHANDLER": "", "NO_COLOR": "1"})
     env.update(extra)
     return env
@@ -74,8 +75,10 @@ def run_py(args: Sequence[str], *, timeout: float = 120, env: dict[str, str] | N
            cwd: Path | None = None) -> Run:
     """Run ``python ARGS`` and capture its output (bytes decoded leniently:
     file names may be invalid UTF-8)."""
+    # cwd defaults to the scripts folder: `python -c` puts the cwd on sys.path,
+    # and the repo root's source tree must not shadow the installed pyrec.
     proc = subprocess.run([sys.executable, *args], capture_output=True, timeout=timeout,
-                          env=env or child_env(), cwd=cwd, check=False)
+                          env=env or child_env(), cwd=cwd or SCRIPTS, check=False)
     return Run(proc.returncode, proc.stdout.decode("utf-8", "backslashreplace"),
                proc.stderr.decode("utf-8", "backslashreplace"))
 

@@ -86,7 +86,7 @@ def test_scan_workers_are_guarded_too(clips: Path, tmp_path: Path, listener: Lis
 
 
 def test_cli_commands_work_under_the_guard(clips: Path, tmp_path: Path, listener: Listener) -> None:
-    """Everything but recommend (owned elsewhere) runs under the guard, and no
+    """Every command, recommendations included, runs under the guard, and no
     code path even attempts the network (the guard's refusal count stays 0)."""
     db = str(tmp_path / "lib.sqlite")
     first = next(iter(sorted(clips.rglob("*.mp4"))))
@@ -94,7 +94,9 @@ def test_cli_commands_work_under_the_guard(clips: Path, tmp_path: Path, listener
         ["scan", str(clips), "--jobs", "2"],
         ["list"], ["show", "1"], ["like", "1"], ["play", str(first), "--player", "true"], ["rate", "2", "7"],
         ["history"], ["profiles", "--create", "kid", "--incognito"], ["export", "-o", str(tmp_path / "e.json")],
-        ["backup", str(tmp_path / "backup.sqlite")], ["folders"], ["doctor"], ["forget"],
+        ["backup", str(tmp_path / "backup.sqlite")], ["folders"], ["doctor"],
+        ["recommend"], ["shelves"], ["similar", "1"], ["search", "clip"], ["dupes"], ["eval", "library"],
+        ["forget"],
     ]
     for cmd in commands:
         run = run_cli(*cmd, "--db", db, timeout=180)
@@ -108,3 +110,18 @@ def test_cli_entry_point_installs_the_guard(tmp_path: Path) -> None:
             f"rc = main(['folders', '--db', {str(tmp_path / 'l.sqlite')!r}]); print(rc, netguard.installed())")
     run = run_py(["-c", code])
     assert run.stdout.split() == ["0", "True"], run.stderr
+
+
+def test_the_desktop_app_runs_under_the_guard(clips: Path, tmp_path: Path, listener: Listener) -> None:
+    """The real GUI (offscreen) opens a scanned library, loads its shelves from
+    the recommender and searches, with the guard on: nothing is refused
+    because nothing tries."""
+    pytest.importorskip("PySide6")
+    db = str(tmp_path / "lib.sqlite")
+    assert run_cli("scan", str(clips), "--db", db, timeout=180).code == 0
+    assert run_cli("like", "1", "--db", db).code == 0
+    run = run_py([str(SCRIPTS / "guarded_gui.py"), db, str(tmp_path / "gui.ini")], timeout=120)
+    assert run.code == 0, run.stderr[-2000:]
+    assert run.stdout.split()[-1] != "shelves=0", run.stdout  # the home page really loaded
+    assert run.stderr.splitlines()[-1] == "netguard-blocked=0", run.stderr[-2000:]
+    assert listener.counts() == (0, 0)
