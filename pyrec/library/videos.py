@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from pyrec.errors import LibraryError, NotFoundError
 from pyrec.library.base import LibraryBase
@@ -238,23 +238,30 @@ class VideoStore(LibraryBase):
         order: str = "id",
         entity_id: int | None = None,
         label: str | None = None,
+        entity_ids: Sequence[int] = (),
+        watched: str | None = None,
+        profile_id: int | None = None,
     ) -> list[VideoInfo]:
         """A page of videos. ``order`` is one of id, path, title, added_at,
         updated_at, year, duration; prefix '-' for descending. ``entity_id``
         keeps videos linked to that graph node (a genre, a person, a folder…),
-        ``label`` those with that visual label."""
+        ``label`` those with that visual label, ``entity_ids`` those linked to
+        every one of them; ``watched`` ("watched", "in-progress", "unwatched")
+        is judged from ``profile_id``'s events: a "watched" mark or a play of
+        at least 90% of the video counts as watched."""
         column = _ORDERS.get(order.lstrip("-"))
         if column is None:
             raise ValueError(f"unknown order {order!r}; use one of {sorted(_ORDERS)}")
         direction = "DESC" if order.startswith("-") else "ASC"
-        where, params = _filters(status, entity_id, label)
+        where, params = _filters(status, entity_id, label, entity_ids, watched, profile_id)
         sql = f"{_VIDEO_SELECT} {where} ORDER BY {column} {direction}, v.id {direction} LIMIT ? OFFSET ?"
         with self._read() as conn:
             rows = conn.execute(sql, (*params, -1 if limit is None else limit, offset)).fetchall()
         return [_video(r) for r in rows]
 
-    def count_videos(self, status: str | None = None, *, entity_id: int | None = None, label: str | None = None) -> int:
-        where, params = _filters(status, entity_id, label)
+    def count_videos(self, status: str | None = None, *, entity_id: int | None = None, label: str | None = None,
+                     entity_ids: Sequence[int] = (), watched: str | None = None, profile_id: int | None = None) -> int:
+        where, params = _filters(status, entity_id, label, entity_ids, watched, profile_id)
         with self._read() as conn:
             return int(conn.execute(f"SELECT count(*) FROM videos v {where}", params).fetchone()[0])
 
@@ -327,13 +334,33 @@ def _status_filter(status: str | None) -> tuple[str, tuple[str, ...]]:
     return "WHERE v.status = ?", (status,)
 
 
-def _filters(status: str | None, entity_id: int | None, label: str | None) -> tuple[str, tuple[object, ...]]:
+_WATCHED_SQL = ("EXISTS (SELECT 1 FROM interactions i WHERE i.video_id = v.id AND i.profile_id = ? AND "
+                "(i.kind = 'watched' OR (i.kind = 'play' AND i.duration > 0 AND i.watched_seconds >= 0.9 * i.duration)))")
+_STARTED_SQL = ("EXISTS (SELECT 1 FROM interactions i WHERE i.video_id = v.id AND i.profile_id = ? AND "
+                "i.kind = 'play' AND coalesce(i.watched_seconds, 0) > 0)")
+WATCHED_STATES = ("watched", "in-progress", "unwatched")
+
+
+def _filters(status: str | None, entity_id: int | None, label: str | None, entity_ids: Sequence[int] = (),
+             watched: str | None = None, profile_id: int | None = None) -> tuple[str, tuple[object, ...]]:
     where, params = _status_filter(status)
     clauses = [where.removeprefix("WHERE ")] if where else []
     values: list[object] = list(params)
-    if entity_id is not None:
+    for one in ([] if entity_id is None else [entity_id]) + list(entity_ids):
         clauses.append("EXISTS (SELECT 1 FROM video_entities ve WHERE ve.video_id = v.id AND ve.entity_id = ?)")
-        values.append(int(entity_id))
+        values.append(int(one))
+    if watched is not None:
+        if watched not in WATCHED_STATES or profile_id is None:
+            raise ValueError(f"watched takes one of {WATCHED_STATES} and needs a profile")
+        if watched == "watched":
+            clauses.append(_WATCHED_SQL)
+            values.append(profile_id)
+        elif watched == "in-progress":
+            clauses.append(f"{_STARTED_SQL} AND NOT {_WATCHED_SQL}")
+            values += [profile_id, profile_id]
+        else:
+            clauses.append(f"NOT {_STARTED_SQL} AND NOT {_WATCHED_SQL}")
+            values += [profile_id, profile_id]
     if label is not None:
         clauses.append("EXISTS (SELECT 1 FROM labels l WHERE l.video_id = v.id AND l.name = ?)")
         values.append(label)

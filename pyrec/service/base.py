@@ -12,6 +12,9 @@ from pyrec.errors import NotFoundError
 from pyrec.library import Library, VideoInfo
 
 
+DEFAULT_PROFILE = "default"  # the profile used when none is named
+
+
 class ServiceBase:
     def __init__(self, db_path: str | os.PathLike[str] | None = None, *,
                  cache_dir: str | os.PathLike[str] | None = None) -> None:

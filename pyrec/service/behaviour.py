@@ -10,9 +10,7 @@ from typing import Any
 
 from pyrec import views
 from pyrec.library import Profile
-from pyrec.service.base import ServiceBase
-
-DEFAULT_PROFILE = "default"
+from pyrec.service.base import DEFAULT_PROFILE, ServiceBase
 Ref = str | int | os.PathLike[str]
 
 

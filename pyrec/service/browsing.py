@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from pyrec import views
-from pyrec.service.base import ServiceBase
+from pyrec.service.base import DEFAULT_PROFILE, ServiceBase
 
 FACET_KINDS = {"folders": "folder", "collections": "collection", "genres": "genre", "people": "person",
                "tags": "tag", "series": "series", "studios": "studio"}
@@ -24,15 +25,25 @@ class BrowsingMixin(ServiceBase):
             "entities": [views.entity_json(e) for e in lib.entities_of(row.id)],
         }
 
+    def _watched_filter(self, watched: str | None, profile: str | None) -> dict[str, Any]:
+        if watched is None:
+            return {}
+        return {"watched": watched, "profile_id": self.library.ensure_profile(profile or DEFAULT_PROFILE).id}
+
     def videos(self, *, status: str | None = "ok", limit: int | None = 100, offset: int = 0, order: str = "id",
-               entity_id: int | None = None, label: str | None = None) -> list[dict[str, Any]]:
-        rows = self.library.videos(status=status, limit=limit, offset=offset, order=order,
-                                   entity_id=entity_id, label=label)
+               entity_id: int | None = None, label: str | None = None, entity_ids: Sequence[int] = (),
+               watched: str | None = None, profile: str | None = None) -> list[dict[str, Any]]:
+        """A page of videos; filters combine (every entity in ``entity_ids``,
+        a visual label, a watched state of ``profile``: watched, in-progress, unwatched)."""
+        rows = self.library.videos(status=status, limit=limit, offset=offset, order=order, entity_id=entity_id,
+                                   label=label, entity_ids=entity_ids, **self._watched_filter(watched, profile))
         thumbs = self.library.first_thumbnails([v.id for v in rows])
         return [views.video_json(v) | {"thumbnail": thumbs.get(v.id)} for v in rows]
 
-    def count_videos(self, *, status: str | None = "ok", entity_id: int | None = None, label: str | None = None) -> int:
-        return self.library.count_videos(status, entity_id=entity_id, label=label)
+    def count_videos(self, *, status: str | None = "ok", entity_id: int | None = None, label: str | None = None,
+                     entity_ids: Sequence[int] = (), watched: str | None = None, profile: str | None = None) -> int:
+        return self.library.count_videos(status, entity_id=entity_id, label=label, entity_ids=entity_ids,
+                                         **self._watched_filter(watched, profile))
 
     def facets(self) -> dict[str, list[dict[str, Any]]]:
         """Filter values with counts: folders, genres, people, labels, …"""

@@ -187,3 +187,19 @@ def test_thumbnails_are_decoded_at_the_screens_pixel_density(library_copy, sampl
     dpr, width, height, sizes = done.stdout.strip().split(" ", 3)
     assert float(dpr) == 2.0
     assert f"({int(width) * 2}, {int(height) * 2})" in sizes  # device pixels, not upscaled logical ones
+
+
+def test_watched_filter_shows_what_this_profile_watched(window, qtbot, sample_library) -> None:
+    with PyrecService(window.service.db_path) as check:
+        ids = {v["title"]: v["id"] for v in check.videos(limit=None)}
+        check.mark_watched(ids["Canopy"], window.profile)
+        check.record_play(ids["Whiteout"], window.profile, watched_seconds=0.5, position=0.5)  # a quarter: started
+    window.show_page("library")
+    combo, model = window.library.watched, window.library.model
+    assert combo.isEnabled()
+    for state, expected in (("watched", {"Canopy"}), ("in-progress", {"Whiteout"})):
+        combo.setCurrentIndex(combo.findData(state))
+        qtbot.waitUntil(lambda: model.exhausted and {model.item(r)["title"] for r in range(model.rowCount())}
+                        == expected, timeout=5000)
+    combo.setCurrentIndex(combo.findData("unwatched"))
+    qtbot.waitUntil(lambda: model.exhausted and model.rowCount() == sample_library.videos - 2, timeout=5000)

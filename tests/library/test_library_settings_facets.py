@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from pyrec.library import Library
 
 
@@ -88,3 +90,28 @@ def test_bulk_reads_match_per_video_reads_and_skip_missing(lib: Library, make_re
     assert set(hashes) == {a, b}
     assert hashes[a][0].tolist() == [k.phash for k in lib.keyframes(a)]
     assert hashes[a][1].tolist() == [k.time for k in lib.keyframes(a)]
+
+
+def test_watched_state_and_several_entities_filter_together(lib: Library, make_record) -> None:
+    a = lib.upsert_video(make_record("/m/a.mkv", people=("Ann Lee",), genres=("Drama",)))
+    b = lib.upsert_video(make_record("/m/b.mkv", people=("Ann Lee",), genres=("Comedy",)))
+    c = lib.upsert_video(make_record("/m/c.mkv", people=("Bo Ray",), genres=("Drama",)))
+    d = lib.upsert_video(make_record("/m/d.mkv", people=("Bo Ray",), genres=("Comedy",)))
+    me, other = lib.ensure_profile("me").id, lib.ensure_profile("other").id
+    lib.add_interaction(me, a, "play", watched_seconds=5000.0, duration=5400.0)  # 93%: watched
+    lib.add_interaction(me, b, "play", watched_seconds=600.0, duration=5400.0)   # started
+    lib.add_interaction(me, c, "watched")
+    lib.add_interaction(other, d, "watched")  # someone else's history does not count
+
+    def ids(**kw) -> list[int]:
+        return [v.id for v in lib.videos(profile_id=me, **kw)]
+
+    assert ids(watched="watched") == [a, c]
+    assert ids(watched="in-progress") == [b]
+    assert ids(watched="unwatched") == [d]
+    assert lib.count_videos(watched="unwatched", profile_id=me) == 1
+    ann, drama = lib.find_entity("person", "Ann Lee"), lib.find_entity("genre", "Drama")
+    assert ids(entity_ids=[ann, drama]) == [a]
+    assert ids(entity_ids=[ann], watched="in-progress") == [b]
+    with pytest.raises(ValueError, match="needs a profile"):
+        lib.videos(watched="watched")
