@@ -336,19 +336,17 @@ def cmd_dupes(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from pyrec.recommend.evaluate import evaluate_movielens, format_table
-
     if args.source == "movielens":
         if not args.dir:
             raise PyrecError("pyrec eval movielens needs the data folder (ratings.csv, movies.csv, tags.csv)")
-        rows = evaluate_movielens(args.dir, k=args.k, seed=args.seed)
+        rows = PyrecService.evaluate_movielens(args.dir, k=args.k, seed=args.seed)
     else:
         with PyrecService(args.db) as service:
             rows = service.evaluate_library(k=args.k)
     if args.json:
         _emit_json(rows)
     elif rows:
-        out.print(format_table(rows, k=args.k), markup=False)
+        out.print(PyrecService.format_evaluation(rows, k=args.k), markup=False)
     else:
         out.print("not enough history to evaluate yet (plays and likes split by time)")
     return 0

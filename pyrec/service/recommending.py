@@ -119,6 +119,19 @@ class RecommendingMixin(BehaviourMixin):
             })
         return out
 
+    @staticmethod
+    def evaluate_movielens(directory: str, k: int = 10, seed: int = 0) -> list[dict[str, Any]]:
+        """The offline evaluation table on MovieLens-format data (ratings, movies, tags)."""
+        from pyrec.recommend.evaluate import evaluate_movielens
+
+        return evaluate_movielens(directory, k=k, seed=seed)
+
+    @staticmethod
+    def format_evaluation(rows: list[dict[str, Any]], k: int = 10) -> str:
+        from pyrec.recommend.evaluate import format_table
+
+        return format_table(rows, k=k)
+
     def evaluate_library(self, k: int = 10) -> list[dict[str, Any]]:
         """How well this library's own history is predicted (temporal split)."""
         from pyrec.recommend.evaluate import evaluate_history
