@@ -151,3 +151,10 @@ def test_installed_entry_point_runs(tmp_path: Path) -> None:
     assert exe, "the pyrec console script should be installed"
     done = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and done.stdout.startswith("pyrec ")
+
+
+def test_eval_needs_data_and_reports_thin_history(db: Path, capsys) -> None:
+    assert main(["eval", "movielens", "--db", str(db)]) == 1
+    assert "needs the data folder" in capsys.readouterr().err
+    assert main(["eval", "library", "--db", str(db)]) == 0  # three videos, no history yet
+    assert "not enough history" in capsys.readouterr().out
