@@ -96,6 +96,7 @@ def test_core_api_never_crashes() -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1800)  # 8 seeds x 2000 examples take about 5 minutes
 def test_core_api_never_crashes_long() -> None:
     for seed in range(1, 9):
         run = run_py(["-W", "ignore", "-X", "faulthandler", str(SCRIPTS / "fuzz_core.py"), "2000", str(seed)],

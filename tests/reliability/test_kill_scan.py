@@ -113,6 +113,7 @@ def test_sigkill_during_scan_loses_nothing(clips: Path, tmp_path: Path, record_p
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1800)  # 300 kills take about 6 minutes on 2 cores
 def test_sigkill_soak_long(clips: Path, tmp_path: Path) -> None:
     stats = kill_soak(clips, tmp_path, kills=300, seed=random.randrange(1 << 30))
     print("kill soak:", stats)
