@@ -50,8 +50,8 @@ class ServiceBase:
     def _library_changed(self) -> None:
         """A scan changed the catalogue."""
 
-    def _interaction_recorded(self, profile_id: int, video_id: int, kind: str) -> None:
-        """One event was stored."""
+    def _interaction_recorded(self, profile_id: int, video_id: int, kind: str, event: dict[str, float | None]) -> None:
+        """One event was stored; ``event`` holds its value, position, watched_seconds, duration and at."""
 
     def _history_forgotten(self, profile_id: int) -> None:
         """A profile's history was deleted."""

@@ -6,6 +6,7 @@ incognito mode for this session, records nothing at all."""
 from __future__ import annotations
 
 import os
+import time
 from typing import Any
 
 from pyrec import views
@@ -39,9 +40,10 @@ class BehaviourMixin(ServiceBase):
         p = self.profile(profile)
         if self.incognito or p.incognito:
             return None
-        duration = video.probe.duration if video.probe else None
-        event = self.library.add_interaction(p.id, video.id, kind, duration=duration, **fields)
-        self._interaction_recorded(p.id, video.id, kind)
+        stored = {"value": None, "position": None, "watched_seconds": None, **fields,
+                  "duration": video.probe.duration if video.probe else None, "at": time.time()}
+        event = self.library.add_interaction(p.id, video.id, kind, **stored)
+        self._interaction_recorded(p.id, video.id, kind, stored)  # what was stored, no re-read
         return event
 
     def record_play(self, ref: Ref, profile: str | None = None, *, position: float | None = None,

@@ -144,17 +144,15 @@ class RecommendingMixin(BehaviourMixin):
         # created on first use: ServiceBase.__init__ knows nothing of recommending
         return self.__dict__.setdefault("_rec_lock", threading.RLock())
 
-    def _interaction_recorded(self, profile_id: int, video_id: int, kind: str) -> None:
+    def _interaction_recorded(self, profile_id: int, video_id: int, kind: str, event: dict[str, float | None]) -> None:
         with self._rec_lock_():
             rec = self._recommender
             if rec is None or self._rec_stale or not rec.catalog.has(video_id):
                 return  # built fresh (with this event) on the next request
-            last = self.library.interactions(profile_id)[-1]
-            fraction = None
-            if last.watched_seconds is not None and last.duration:
-                fraction = min(1.0, last.watched_seconds / last.duration)
-            rec.record(profile_id, video_id, kind, value=last.value, fraction=fraction,
-                       position=last.position, timestamp=last.created_at)
+            watched, duration = event["watched_seconds"], event["duration"]
+            fraction = min(1.0, watched / duration) if watched is not None and duration else None
+            rec.record(profile_id, video_id, kind, value=event["value"], fraction=fraction,
+                       position=event["position"], timestamp=event["at"])
 
     def _library_changed(self) -> None:
         self._rec_stale = True
