@@ -61,12 +61,16 @@ class BehaviourStore(LibraryBase):
             ).fetchone()
         return int(row[0])
 
-    def interactions(self, profile_id: int, since: float | None = None) -> list[Interaction]:
-        """A profile's events, oldest first; ``since`` (unix seconds) is inclusive."""
+    def interactions(self, profile_id: int, since: float | None = None, *, newest_first: bool = False,
+                     limit: int | None = None) -> list[Interaction]:
+        """A profile's events, oldest first (or newest first, at most ``limit``);
+        ``since`` (unix seconds) is inclusive."""
+        order = "DESC" if newest_first else "ASC"
         with self._read() as conn:
             rows = conn.execute(
-                "SELECT * FROM interactions WHERE profile_id = ? AND created_at >= ? ORDER BY created_at, id",
-                (profile_id, float("-inf") if since is None else since),
+                "SELECT * FROM interactions WHERE profile_id = ? AND created_at >= ? "
+                f"ORDER BY created_at {order}, id {order} LIMIT ?",
+                (profile_id, float("-inf") if since is None else since, -1 if limit is None else limit),
             ).fetchall()
         return [_interaction(r) for r in rows]
 

@@ -71,9 +71,9 @@ class BehaviourMixin(ServiceBase):
         return self._record(ref, "rate", profile, value=value)
 
     # -- reading -----------------------------------------------------------------
-    def history(self, profile: str | None = None, *, limit: int = 100) -> list[dict[str, Any]]:
+    def history(self, profile: str | None = None, *, limit: int | None = 100) -> list[dict[str, Any]]:
         """A profile's events, newest first, each with its video."""
-        events = self.library.interactions(self.profile(profile).id)[::-1][:limit]
+        events = self.library.interactions(self.profile(profile).id, newest_first=True, limit=limit)
         cache: dict[int, dict[str, Any]] = {}
         out = []
         for e in events:

@@ -25,7 +25,7 @@ class PrivacyMixin(BehaviourMixin):
             "version": 1,
             "pyrec": __version__,
             "profile": {"id": p.id, "name": p.name, "created_at": p.created_at, "incognito": p.incognito},
-            "events": self.history(p.name, limit=10**9)[::-1],
+            "events": self.history(p.name, limit=None)[::-1],
         }
 
     def backup(self, dest: str | os.PathLike[str]) -> str:

@@ -81,3 +81,16 @@ def test_forgotten_history_is_gone_from_the_bytes_on_disk(tmp_path) -> None:
         assert lib.delete_profile_history(profile.id) == 200
         assert not any(n in on_disk() for n in needle)
         assert lib.interactions(profile.id) == []
+
+
+def test_newest_events_first_with_a_limit(tmp_path) -> None:
+    from pyrec.records import FileStat, MediaProbe, VideoRecord
+
+    with Library.open(tmp_path / "lib.sqlite") as lib:
+        video = lib.upsert_video(VideoRecord(FileStat("/m/a.mkv", 1, 1, "q"), MediaProbe(60.0, 25.0, 64, 64, "avc1")))
+        me = lib.ensure_profile("me").id
+        for i, kind in enumerate(["play", "like", "rate", "hide"]):
+            lib.add_interaction(me, video, kind, at=100.0 + i)
+        assert [e.kind for e in lib.interactions(me)] == ["play", "like", "rate", "hide"]
+        assert [e.kind for e in lib.interactions(me, newest_first=True, limit=2)] == ["hide", "rate"]
+        assert [e.kind for e in lib.interactions(me, since=101.0, limit=1)] == ["like"]
