@@ -281,46 +281,11 @@ def bench_speed(n_videos: int, repeat: int) -> None:
 
 # -- quality --------------------------------------------------------------------
 
-class ImplicitScorer:
-    """implicit's AlternatingLeastSquares as a scorer, for the comparison only."""
-
-    def __init__(self, name: str = "implicit-als", **params: object) -> None:
-        self.name = name
-        self.params = params
-
-    def fit(self, catalog, history):  # noqa: ANN001, ANN201
-        import scipy.sparse as sp
-        from implicit.als import AlternatingLeastSquares
-
-        from pyrec.recommend.signals import confidence_triplets
-
-        prof, items, conf = confidence_triplets(history, catalog.n, catalog.durations)
-        users = np.unique(prof)
-        self.row = {int(u): i for i, u in enumerate(users.tolist())}
-        rows = np.array([self.row[int(p)] for p in prof.tolist()])
-        self.matrix = sp.csr_matrix((conf, (rows, items)), shape=(users.size, catalog.n))
-        self.model = AlternatingLeastSquares(random_state=0, **self.params)
-        self.model.fit(self.matrix, show_progress=False)
-        return self
-
-    def score(self, req):  # noqa: ANN001, ANN201
-        from pyrec.recommend.base import Scores
-
-        row = self.row.get(req.profile)
-        if row is None:
-            return Scores.empty(self.name)
-        ids, scores = self.model.recommend(row, self.matrix[row], N=req.catalog.n, filter_already_liked_items=True)
-        keep = ~req.unscored[ids]
-        return Scores(self.name, ids[keep].astype(np.int64), scores[keep].astype(np.float32))
-
-
 def bench_quality(directory: str) -> None:
     from pyrec.recommend.evaluate import evaluate_movielens, format_table
+    from pyrec.recommend.implicit_baseline import OUR_PARAMS, ImplicitALSScorer
 
-    extra = [
-        ImplicitScorer("implicit-als (defaults)"),
-        ImplicitScorer("implicit-als (our params)", factors=32, regularization=15.0, alpha=1.0),
-    ]
+    extra = [ImplicitALSScorer("implicit-als (defaults)"), ImplicitALSScorer("implicit-als (our params)", **OUR_PARAMS)]
     t0 = time.perf_counter()
     rows = evaluate_movielens(directory, k=10, seed=0, extra_scorers=extra)
     print(format_table(rows))

@@ -23,8 +23,9 @@ from pyrec.recommend.explain import Reason, top_reasons
 DEFAULT_WEIGHTS: dict[str, float] = {
     # Tuned on MovieLens (ml-latest-small, two temporal validation folds; see
     # evaluate.tune_weights), for the scorers MovieLens can exercise:
-    "collaborative": 1.0,
+    "collaborative": 0.75,
     "itemknn": 0.75,
+    "sequence": 1.0,
     "popularity": 0.2,
     # MovieLens has only genres and a few tags, which iALS already captures,
     # so it tunes these to ~0. In a library they carry what iALS cannot see

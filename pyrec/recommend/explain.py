@@ -62,6 +62,8 @@ def sentence(kind: str, d: Mapping[str, Any]) -> str:
         return f"linked to {title} through {d.get('name', '')}"
     if kind == "co_watched":
         return f"often watched together with {title}"
+    if kind == "watched_after":
+        return f"often watched after {title}"
     if kind == "other_profiles":
         n = int(d.get("profiles", 1))
         return "popular with your other profiles" if n > 1 else "popular with your other profile"
@@ -86,6 +88,9 @@ def sentence(kind: str, d: Mapping[str, Any]) -> str:
         return f"matches “{d.get('query', '')}”"
     if kind == "search_semantic":
         return f"about “{d.get('query', '')}”"
+    if kind == "search_tag":
+        name = d.get("name", "")
+        return f"genre: {name}" if d.get("entity_kind") == "genre" else f"tagged “{name}”"
     if kind == "search_label":
         return f"shows {d.get('label', '')}"
     if kind == "duplicate":

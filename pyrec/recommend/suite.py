@@ -10,6 +10,7 @@ from pyrec.recommend.content import ContentScorer
 from pyrec.recommend.context import ContinueWatching, Habits, NextEpisode
 from pyrec.recommend.graph import GraphScorer
 from pyrec.recommend.popularity import ItemKNNScorer, PopularityScorer
+from pyrec.recommend.sequence import SequenceScorer
 from pyrec.recommend.signals import SignalConfig
 from pyrec.recommend.vectors import IndexFactory
 
@@ -48,6 +49,7 @@ def default_scorers(
         GraphScorer(),
         PopularityScorer(cfg=cfg),
         ItemKNNScorer(cfg=cfg),
+        SequenceScorer(cfg=cfg),
         ContinueWatching(),
         NextEpisode(),
         Habits(),

@@ -78,25 +78,28 @@ def test_evaluate_history_on_a_library_log() -> None:
 
 @pytest.fixture(scope="module")
 def ml_table(movielens) -> list[dict]:
-    return evaluate_movielens(movielens, k=10, seed=0)
+    pytest.importorskip("implicit")  # a test extra: the reference iALS
+    from pyrec.recommend.implicit_baseline import OUR_PARAMS, ImplicitALSScorer
+
+    # implicit rides along as an extra scorer: fitted on the same split, never blended.
+    return evaluate_movielens(movielens, k=10, seed=0, extra_scorers=[ImplicitALSScorer("implicit-als", **OUR_PARAMS)])
 
 
-def test_movielens_hybrid_vs_single_scorers(ml_table: list[dict]) -> None:
+def test_movielens_hybrid_beats_every_single_scorer_and_implicit(ml_table: list[dict]) -> None:
     warm = {r["model"]: r for r in ml_table if r["split"].startswith("warm")}
     hybrid = warm.pop("hybrid")
-    assert {"collaborative", "content:text", "graph", "popularity", "itemknn"} <= set(warm)
-    best = max(warm.values(), key=lambda r: r["ndcg@10"])
-    assert best["model"] == "collaborative"
-    # On ml-latest-small (genres and a few tags, no people, no pixels) iALS
-    # carries the warm-user ranking; the blend must not lose to it beyond
-    # noise (the standard error of NDCG@10 over ~590 users is ~5%)...
-    assert hybrid["ndcg@10"] >= 0.97 * best["ndcg@10"]
-    # ...and must beat every other signal clearly.
+    implicit = warm.pop("implicit-als")
+    assert {"collaborative", "content:text", "graph", "popularity", "itemknn", "sequence"} <= set(warm)
+    # The standard error of NDCG@10 over ~590 users is ~5% of it, so "beats"
+    # means by a margin the noise cannot explain, not by a hair.
     for name, row in warm.items():
-        if name != "collaborative":
-            assert hybrid["ndcg@10"] > 1.08 * row["ndcg@10"], name
-    assert hybrid["ndcg@10"] > 0.1 and hybrid["users"] > 500
-    assert hybrid["weights"].get("collaborative", 0) > 0  # tuned on the validation folds, reported
+        assert hybrid["ndcg@10"] > 1.1 * row["ndcg@10"], name
+    assert hybrid["ndcg@10"] > 1.1 * implicit["ndcg@10"]
+    # Our iALS alone matches the reference implementation with the same parameters.
+    assert warm["collaborative"]["ndcg@10"] == pytest.approx(implicit["ndcg@10"], rel=0.05)
+    assert hybrid["users"] > 500
+    # Tuned on the validation folds (reported): the sequence and the iALS both carry weight.
+    assert hybrid["weights"].get("collaborative", 0) > 0 and hybrid["weights"].get("sequence", 0) > 0
 
 
 def test_movielens_cold_start_far_above_random(ml_table: list[dict]) -> None:
