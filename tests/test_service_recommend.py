@@ -91,8 +91,41 @@ def test_search_by_words_and_by_meaning(service: PyrecService) -> None:
     assert service.search("herring")[0]["title"] == "Salt Lines"  # a word of the plot
     assert service.search("Victor Hale")[0]["title"] in {"Neon Alley", "After Midnight", "Whiteout"}
     blizzard = [i["title"] for i in service.search("a winter storm in the mountains", n=3)]
-    assert {"Whiteout", "First Snow"} & set(blizzard)  # no shared keyword needed
+    assert {"Whiteout", "First Snow"} <= set(blizzard)  # no shared keyword needed
     assert service.search("   ") == []
+
+
+def test_search_stops_after_the_relevant_videos(service: PyrecService) -> None:
+    snow = [i["title"] for i in service.search("snow")]
+    assert snow[:2] in (["First Snow", "Whiteout"], ["Whiteout", "First Snow"])
+    assert set(snow) <= {"First Snow", "Whiteout"}  # no weak semantic tail of unrelated clips
+    assert len(service.search("qwxz zzkj")) <= 2  # nonsense finds (next to) nothing
+    assert service.search("a winter storm in the mountains", n=1)[0]["title"] == "First Snow"  # limit still applies
+
+
+def test_a_copy_of_a_watched_video_is_that_video(service: PyrecService) -> None:
+    ids = _ids(service)
+    original, copy = ids["Tidewater"], ids["tidewater"]  # Downloads/tidewater_480p.mp4: the same film resized
+    service.record_play(original, watched_seconds=2.0, position=2.0)
+    assert copy not in {i["id"] for i in service.recommend(n=17)}
+    for shelf in service.shelves(limit=17):
+        if shelf["id"] != "rediscover":
+            assert copy not in {i["id"] for i in shelf["items"]}, shelf["title"]
+    assert copy not in {i["id"] for i in service.similar(original, n=17)}  # not "like" Tidewater: it is Tidewater
+    assert original not in {i["id"] for i in service.similar(copy, n=17)}
+
+
+def test_home_page_shows_each_video_once(service: PyrecService) -> None:
+    ids = _ids(service)
+    service.record_play(ids["The Well"], watched_seconds=2.0, position=2.0)
+    service.record_play(ids["Canopy"], watched_seconds=2.0, position=2.0)
+    service.record_play(ids["Neon Alley"], watched_seconds=0.9, position=0.9)
+    shelves = service.shelves(limit=4)
+    listed = [i["id"] for s in shelves for i in s["items"]]
+    assert len(listed) == len(set(listed)), [(s["id"], [i["title"] for i in s["items"]]) for s in shelves]
+    by_id = {s["id"]: [i["title"] for i in s["items"]] for s in shelves}
+    assert by_id["continue"] == ["Neon Alley"] and by_id["next_episode"] == ["Sandstorm"]
+    assert len(by_id["for_you"]) == 4  # still full
 
 
 def test_dupes_groups_the_resized_copy(service: PyrecService) -> None:
@@ -133,6 +166,10 @@ def test_demo_builds_scans_and_shows_shelves(tmp_path: Path, monkeypatch, capsys
     assert {"for_you", "continue", "next_episode", "new"} <= set(shelves)
     assert shelves["continue"]["items"][0]["title"] == "Neon Alley"
     assert all(item["title"] != "Bouncy Shapes" for s in data["shelves"] for item in s["items"])  # disliked
+    listed = [item["id"] for s in data["shelves"] for item in s["items"]]
+    assert len(listed) == len(set(listed))  # no video on two shelves
+    copy = next(v["id"] for v in data["videos"] if v["title"] == "tidewater")
+    assert copy not in listed  # a resized copy of the watched Tidewater
     assert len(data["duplicates"]) == 1
     assert main(["demo", "--json"]) == 0  # a second run rescans nothing and keeps the history
     again = json.loads(capsys.readouterr().out)

@@ -13,16 +13,16 @@ import numpy as np
 
 from pyrec.recommend.base import Request, Scorer, Scores
 from pyrec.recommend.blend import Blended, Blender, Recommendation
-from pyrec.recommend.catalog import KIND, Catalog, History
+from pyrec.recommend.catalog import ENTITY_KINDS, KIND, Catalog, History
 from pyrec.recommend.collaborative import CollaborativeScorer, ModelFactory
 from pyrec.recommend.content import ContentScorer
-from pyrec.recommend.dupes import DupeGroup, group_of
+from pyrec.recommend.dupes import DupeGroup, DupeIndex, find_duplicates, group_of
 from pyrec.recommend.explain import Reason
 from pyrec.recommend.graph import GraphScorer
 from pyrec.recommend.rerank import NearDuplicates, mmr
 from pyrec.recommend.search import SemanticSearch
 from pyrec.recommend.shelves import Shelf, ShelfConfig, build_shelves
-from pyrec.recommend.signals import SignalConfig
+from pyrec.recommend.signals import Preferences, SignalConfig
 from pyrec.recommend.similar import SimilarVideos
 from pyrec.recommend.suite import content_models, default_scorers
 from pyrec.recommend.vectors import IndexFactory, IndexLike, build_index
@@ -52,15 +52,24 @@ class Recommender:
         self.index_factory = index_factory
         self.diversity = diversity
         self.near_duplicates = near_duplicates or NearDuplicates()
+        self.duplicate_groups: list[DupeGroup] = []
+        self.dupes = DupeIndex.empty(catalog.n)
         made = list(scorers) if scorers is not None else default_scorers(catalog, cfg=cfg, index_factory=index_factory, als_factory=als_factory)
         self.blender = Blender(made, weights)
         self.blender.fit(catalog, history)
         self._build_views(label_vectors)
 
     @classmethod
-    def from_library(cls, lib: Library, **kwargs: Any) -> Recommender:
+    def from_library(cls, lib: Library, *, duplicates: bool = True, **kwargs: Any) -> Recommender:
+        """With `duplicates`, near-duplicate groups are found once here (keyframe
+        hashes, one bulk read) and every answer treats copies as one video."""
+        from pyrec.recommend.library_source import dupe_items
+
         catalog = Catalog.from_library(lib)
-        return cls(catalog, History.from_library(lib, catalog), **kwargs)
+        rec = cls(catalog, History.from_library(lib, catalog), **kwargs)
+        if duplicates:
+            rec.set_duplicates(find_duplicates(dupe_items(lib, catalog)))
+        return rec
 
     def _build_views(self, label_vectors: np.ndarray | None) -> None:
         cat = self.catalog
@@ -85,6 +94,24 @@ class Recommender:
         return Request.build(self.catalog, self.history, profile, now=now if now is not None else time.time(),
                              utc_offset=utc_offset, cfg=self.cfg)
 
+    def hidden_copies(self, prefs: Preferences | None, *, exclude_watched: bool = True) -> np.ndarray:
+        """Positions never to recommend because they are copies (dupes.DupeIndex.hidden):
+        of a watched (with `exclude_watched`), disliked or hidden video, or not
+        the one copy shown of their group."""
+        if prefs is None:
+            return self.dupes.hidden()
+        consumed = prefs.negative | prefs.watched if exclude_watched else prefs.negative
+        return self.dupes.hidden(consumed=consumed, seen=prefs.seen, last_time=prefs.last_time)
+
+    def blend(self, req: Request, *, exclude_watched: bool = True, allow: np.ndarray | None = None) -> Blended:
+        """The blend, with copies treated as the one video (see `hidden_copies`)."""
+        blended = self.blender.blend(req, exclude_watched=exclude_watched, allow=allow)
+        hidden = self.hidden_copies(req.prefs, exclude_watched=exclude_watched)
+        if hidden.size:
+            blended.allowed = blended.allowed.copy()
+            blended.allowed[hidden] = False
+        return blended
+
     def rank(self, req: Request, blended: Blended, n: int, *, diversity: float | None = None) -> list[Recommendation]:
         """Top n of a blend, re-ranked for diversity and kept apart from near-duplicates."""
         pool = self.blender.top(blended, max(4 * n, 50))
@@ -103,7 +130,7 @@ class Recommender:
         if allow_ids is not None:
             allow = np.zeros(self.catalog.n, dtype=bool)
             allow[[self.catalog.pos(v) for v in allow_ids if self.catalog.has(v)]] = True
-        blended = self.blender.blend(req, exclude_watched=exclude_watched, allow=allow)
+        blended = self.blend(req, exclude_watched=exclude_watched, allow=allow)
         return self.rank(req, blended, n, diversity=diversity)
 
     def shelves(self, profile: int, *, now: float | None = None, config: ShelfConfig = ShelfConfig(), utc_offset: float | None = None) -> list[Shelf]:
@@ -119,13 +146,21 @@ class Recommender:
         return self.similar_videos.similar(position, n, allowed=allowed)
 
     def similar(self, video_id: int, n: int = 20, *, profile: int | None = None, now: float | None = None) -> list[Recommendation]:
-        """"More like this". With a profile, its disliked/hidden videos are left out."""
-        allowed = None
-        if profile is not None:
-            allowed = ~self.request(profile, now=now).prefs.negative
+        """"More like this". With a profile, its disliked/hidden videos are left out.
+        Other copies of the video itself are left out too: a copy is not
+        "like" the video, it is the video (`pyrec dupes` lists copies); other
+        videos' copies count once."""
         cat = self.catalog
+        seed = cat.pos(video_id)
+        prefs = self.request(profile, now=now).prefs if profile is not None else None
+        allowed = ~prefs.negative if prefs is not None else None
+        hidden = self.hidden_copies(prefs, exclude_watched=False)
+        if hidden.size or self.dupes.group[seed] >= 0:
+            allowed = np.ones(cat.n, dtype=bool) if allowed is None else allowed
+            allowed[hidden] = False
+            allowed[self.dupes.siblings(seed)] = False
         return [Recommendation(int(cat.ids[p]), p, s, rs, cat.titles[p])
-                for p, s, rs in self.similar_positions(cat.pos(video_id), n, allowed=allowed)]
+                for p, s, rs in self.similar_positions(seed, n, allowed=allowed)]
 
     def search(
         self, query: str = "", *, query_vector: np.ndarray | None = None, fts: Sequence[int] = (), n: int = 20,
@@ -143,8 +178,23 @@ class Recommender:
     def set_label_vectors(self, vectors: np.ndarray) -> None:
         self.searcher.set_label_vectors(vectors)
 
+    def search_entities(self, kinds: Sequence[str] = ("tag", "genre"), limit: int = 2000) -> np.ndarray:
+        """Entity indices whose names search should understand by meaning
+        (`set_entity_vectors`): tags and genres, the most used first."""
+        g = self.catalog.graph
+        wanted = np.isin(g.kinds, [i for i, k in enumerate(ENTITY_KINDS) if k in kinds]) & (g.degree > 0)
+        idx = np.flatnonzero(wanted)
+        return idx[np.argsort(-g.degree[idx], kind="stable")][:limit].astype(np.int64)
+
+    def set_entity_vectors(self, entities: np.ndarray, vectors: np.ndarray) -> None:
+        """Text-model embeddings of entity names (see `search_entities`)."""
+        self.searcher.set_entity_vectors(entities, vectors)
+
     def set_duplicates(self, groups: Sequence[DupeGroup]) -> None:
-        """Near-duplicate groups (from dupes.find_duplicates) are never shown side by side."""
+        """Near-duplicate groups (from dupes.find_duplicates): the copies of one
+        video are that video everywhere (see `hidden_copies`, `similar`, mmr)."""
+        self.duplicate_groups = list(groups)
+        self.dupes = DupeIndex.build(self.duplicate_groups, self.catalog.ids)
         nd = self.near_duplicates
         self.near_duplicates = NearDuplicates(group_of(groups, self.catalog.ids), nd.cosine, nd.phashes, nd.hamming)
 
@@ -172,7 +222,11 @@ class Recommender:
     def refit(self, catalog: Catalog | None = None, history: History | None = None) -> None:
         if catalog is not None:
             self.catalog = catalog
+            self.set_duplicates(self.duplicate_groups)  # same groups, new positions (new videos join at the next rebuild)
         if history is not None:
             self.history = history
         self.blender.fit(self.catalog, self.history)
+        entities, vectors = self.searcher.entities, self.searcher.entity_vectors
         self._build_views(self.searcher.label_vectors)
+        if catalog is None and vectors is not None:  # entity indices hold for the same catalogue only
+            self.searcher.set_entity_vectors(entities, vectors)

@@ -1,5 +1,6 @@
-"""Re-ranking for a pleasant list: MMR diversity on embeddings, and never two
-near-duplicates (re-encodes of the same video) side by side."""
+"""Re-ranking for a pleasant list: MMR diversity on embeddings; copies of one
+video (confirmed duplicate groups) at most once, and never two look-alikes
+(embedding or hash near-duplicates) side by side."""
 
 from __future__ import annotations
 
@@ -12,7 +13,10 @@ from pyrec.recommend.catalog import Embeddings
 
 @dataclass(frozen=True)
 class NearDuplicates:
-    """How to tell near-duplicates apart; any of the three may be given."""
+    """How to tell near-duplicates apart; any of the three may be given.
+    `groups` are confirmed copies (dupes.py): a list holds at most one of a
+    group. Cosine and hash closeness is weaker evidence (two episodes of one
+    show may look alike): such pairs are only kept apart."""
 
     groups: np.ndarray | None = None  # group id per catalogue position, -1 = none (from dupes.py)
     cosine: float | None = 0.97  # embeddings at least this close are duplicates
@@ -53,7 +57,8 @@ def mmr(
     """Maximal marginal relevance: pick by (1 - diversity) * relevance -
     diversity * (max similarity to what is already picked). Items without an
     embedding compete on relevance alone. A near-duplicate of the item just
-    picked is held back one slot (unless nothing else is left)."""
+    picked is held back one slot (unless nothing else is left); another copy
+    (same duplicate group) of a picked item is never picked."""
     positions = np.asarray(positions, dtype=np.int64)
     if positions.size == 0 or k <= 0:
         return np.zeros(0, np.int64)
@@ -77,8 +82,13 @@ def mmr(
             if (~taken & ~blocked).any():
                 gain[blocked] = -np.inf
         i = int(np.argmax(gain))
+        if not np.isfinite(gain[i]):
+            break  # only copies of what is already picked are left
         taken[i] = True
         out.append(i)
+        groups = near_duplicates.groups if near_duplicates is not None else None
+        if groups is not None and groups[positions[i]] >= 0:
+            taken |= groups[positions] == groups[positions[i]]  # its other copies: never
         if vecs is not None and has[i]:
             sims = np.where(has, vecs @ vecs[i], 0.0)
             max_sim = np.maximum(max_sim, sims)

@@ -16,9 +16,7 @@ import numpy as np
 
 from pyrec import views
 from pyrec.recommend.blend import Recommendation
-from pyrec.recommend.dupes import find_duplicates
 from pyrec.recommend.engine import Recommender
-from pyrec.recommend.library_source import dupe_items
 from pyrec.service.behaviour import BehaviourMixin, Ref
 
 
@@ -33,11 +31,23 @@ class RecommendingMixin(BehaviourMixin):
                 rec = Recommender.from_library(self.library)
                 names = rec.catalog.label_names
                 if names:  # "dog on a beach" finds videos labelled dog / seashore
-                    rec.set_label_vectors(self._embed_texts(names))
+                    rec.set_label_vectors(self._embed_names(names))
+                entities = rec.search_entities()
+                if entities.size:  # "a winter storm in the mountains" finds videos tagged snow
+                    rec.set_entity_vectors(entities, self._embed_names([rec.catalog.graph.names[e] for e in entities.tolist()]))
                 self._recommender, self._rec_stale = rec, False
             elif self._recommender.stale():
                 self._recommender.refit()
             return self._recommender
+
+    def _embed_names(self, names: list[str]) -> np.ndarray:
+        """Embeddings of label/tag names, each embedded once per service (a
+        rebuild after a scan only embeds the names that are new)."""
+        cache: dict[str, np.ndarray] = self.__dict__.setdefault("_name_vectors", {})
+        missing = list(dict.fromkeys(n for n in names if n not in cache))
+        if missing:
+            cache.update(zip(missing, self._embed_texts(missing)))
+        return np.stack([cache[n] for n in names]) if names else np.zeros((0, 0), np.float32)
 
     @staticmethod
     def _embed_texts(texts: list[str]) -> np.ndarray:
@@ -101,11 +111,11 @@ class RecommendingMixin(BehaviourMixin):
         return self._items(recs)
 
     def dupes(self) -> list[dict[str, Any]]:
-        """Near-duplicate groups (re-encodes, resizes, trims), best copy suggested."""
+        """Near-duplicate groups (re-encodes, resizes, trims), best copy suggested.
+        Found once per catalogue when the recommender is built; recommendations
+        treat the copies of a video as that one video."""
         with self._rec_lock_():
-            rec = self._rec()
-            groups = find_duplicates(dupe_items(self.library, rec.catalog))
-            rec.set_duplicates(groups)  # never shown side by side in recommendations
+            groups = list(self._rec().duplicate_groups)
         out = []
         for g in groups:
             items = [views.video_json(self.library.video(v)) for v in g.video_ids]

@@ -12,6 +12,7 @@ from pyrec.recommend.catalog import CatalogBuilder, Embeddings, History
 from pyrec.recommend.dupes import DupeGroup
 from pyrec.recommend.engine import Recommender
 from pyrec.recommend.rerank import NearDuplicates, mmr
+from pyrec.recommend.shelves import ShelfConfig
 
 from .conftest import DAY, SUNDAY_MORNING, build_catalog, events
 
@@ -63,15 +64,16 @@ def test_reasons_name_the_right_things(household) -> None:
 
 
 def test_shelves(household) -> None:
-    shelves = {s.key: s for s in household.shelves(1, now=SUNDAY_MORNING)}
+    shelves = {s.key: s for s in household.shelves(1, now=SUNDAY_MORNING, config=ShelfConfig(n=3))}
     assert titles(shelves["continue"].items) == ["Gladiator"]
     assert titles(shelves["next_episode"].items) == ["Desert Tales S01E03"]
     because = [s for k, s in shelves.items() if k.startswith("because:")]
     # One shelf per show (named after it), without the show's own episodes.
-    assert [s.title for s in because][:2] == ["Because you watched Desert Tales", "Because you watched Alien"]
+    assert [s.title for s in because] == ["Because you watched Desert Tales"]
     assert not any("Desert Tales" in r.title for r in because[0].items)
     assert all(r.reasons[0].text.startswith("because you watched") for s in because for r in s.items)
     assert "Blade Runner" not in titles(shelves["for_you"].items)
+    assert len(shelves["for_you"].items) == 3
     assert titles(shelves["new"].items) == ["Fresh Arrival"]
     assert shelves["new"].items[0].reasons[0].text == "new in your library"
     assert titles(shelves["rediscover"].items) == ["Notting Hill"]
