@@ -9,7 +9,7 @@
 #include "index/dispatch.hpp"
 #include "index/persist.hpp"
 #include "index/search.hpp"
-#include "index/thread_pool.hpp"
+#include "parallel/thread_pool.hpp"
 
 namespace pyrec::index {
 namespace {
@@ -45,7 +45,7 @@ Index::Index(std::unique_ptr<VectorStore> store, std::size_t num_threads)
 
 std::size_t Index::threads() const {
     const std::size_t n = num_threads_.load();
-    return n == 0 ? hardware_threads() : n;
+    return n == 0 ? available_cores() : n;
 }
 
 void Index::add(const std::int64_t* ids, std::size_t n, const float* vectors) {

@@ -8,7 +8,7 @@
 #include "index/aligned.hpp"
 #include "index/codec.hpp"
 #include "index/dispatch.hpp"
-#include "index/thread_pool.hpp"
+#include "parallel/thread_pool.hpp"
 #include "index/topk.hpp"
 
 namespace pyrec::index {

@@ -100,7 +100,7 @@ class VectorIndex:
       dot products, plus a 4-bit residual per element used to re-score the
       best candidates (recall@10 >= 0.99 against f32).
 
-    ``num_threads`` bounds the threads one search uses (0 = all cores).
+    ``num_threads`` bounds the threads one search uses (0 = every core this process may run on).
     Methods are safe to call from several Python threads; searches run
     concurrently, ``add``/``remove`` wait for them.
     """

@@ -17,6 +17,7 @@ from pyrec.demo.sample_library import build_sample_library
 from pyrec.service import PyrecService
 
 DEMO_PROFILE = "demo"
+HOUSEHOLD_PROFILE = "partner"
 DAY = 86400.0
 
 # (title, what happened): a few evenings of viewing, enough for every shelf.
@@ -27,6 +28,18 @@ HISTORY: tuple[tuple[str, str], ...] = (
     ("Canopy", "finished"),
     ("Neon Alley", "half"),          # -> continue watching
     ("Bouncy Shapes", "dislike"),    # -> never recommended
+)
+
+# Another profile of the household watched earlier: what it went on to watch
+# after Tidewater and Canopy feeds "often watched after …" and "popular with
+# your other profile" for the demo profile.
+HOUSEHOLD_HISTORY: tuple[tuple[str, str], ...] = (
+    ("Tidewater", "finished"),
+    ("Salt Lines", "finished"),
+    ("Salt Lines", "like"),
+    ("The Long Swell", "finished"),
+    ("Canopy", "finished"),
+    ("Green Hollow", "finished"),
 )
 
 
@@ -48,12 +61,20 @@ def _understood(service: PyrecService) -> list[dict[str, Any]]:
 
 
 def simulate_history(service: PyrecService, profile: str = DEMO_PROFILE) -> int:
-    """Record the demo's viewing history once; returns how many events were added."""
+    """Record the demo's viewing history (the household's first) once;
+    returns how many events were added."""
     if service.history(profile, limit=1):
         return 0
+    if not service.history(HOUSEHOLD_PROFILE, limit=1):
+        service.create_profile(HOUSEHOLD_PROFILE)
+        _replay(service, HOUSEHOLD_PROFILE, HOUSEHOLD_HISTORY)
+    return _replay(service, profile, HISTORY)
+
+
+def _replay(service: PyrecService, profile: str, history: tuple[tuple[str, str], ...]) -> int:
     by_title = {v["title"]: v for v in service.videos(limit=1000)}
     count = 0
-    for title, what in HISTORY:
+    for title, what in history:
         video = by_title.get(title)
         if video is None:
             continue
@@ -105,7 +126,8 @@ def run_demo(*, db: str | None, folder: str | None, as_json: bool, console: Cons
     what = "simulated" if simulated else "kept from an earlier run"
     console.print(f"\nViewing history of profile '{DEMO_PROFILE}' ({what}): finished Tidewater and liked it, "
                   "watched The Well (Desert Tales S01E01) and Canopy, stopped Neon Alley halfway, disliked "
-                  "Bouncy Shapes.\n")
+                  f"Bouncy Shapes. Profile '{HOUSEHOLD_PROFILE}' of the same household watched Tidewater, "
+                  "then Salt Lines and The Long Swell, then Canopy and Green Hollow.\n")
     for shelf in shelves:
         table = _table(shelf["title"], ("title", "why"))
         for item in shelf["items"]:

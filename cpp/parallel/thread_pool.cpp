@@ -1,6 +1,9 @@
-#include "index/thread_pool.hpp"
+#include "parallel/thread_pool.hpp"
 
 #include <pthread.h>
+#if defined(__linux__)
+#include <sched.h>
+#endif
 
 #include <atomic>
 #include <condition_variable>
@@ -11,7 +14,7 @@
 #include <thread>
 #include <vector>
 
-namespace pyrec::index {
+namespace pyrec {
 namespace {
 
 // Upper bound on workers, whatever num_threads a caller asks for.
@@ -113,7 +116,14 @@ Pool& pool() {
 
 }  // namespace
 
-std::size_t hardware_threads() {
+std::size_t available_cores() {
+#if defined(__linux__)
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof(set), &set) == 0) {
+        const int n = CPU_COUNT(&set);
+        if (n > 0) return static_cast<std::size_t>(n);
+    }
+#endif
     const unsigned n = std::thread::hardware_concurrency();
     return n == 0 ? 1 : n;
 }
@@ -127,4 +137,4 @@ void parallel_for(std::size_t tasks, std::size_t threads, const std::function<vo
     pool().run(tasks, threads, fn);
 }
 
-}  // namespace pyrec::index
+}  // namespace pyrec
