@@ -12,16 +12,24 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from pyrec import __version__, netguard
 from pyrec.errors import PyrecError
-from pyrec.scan.scanner import ScanProgress, ScanSummary
 from pyrec.service import PyrecService
+
+if TYPE_CHECKING:
+    from pyrec.scan.scanner import ScanProgress, ScanSummary
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -361,6 +369,39 @@ def cmd_gui(args: argparse.Namespace) -> int:
     return int(gui_main(["--db", args.db] if args.db else []))
 
 
+def cmd_desktop_entry(args: argparse.Namespace) -> int:
+    from pyrec import desktop_entry
+
+    if args.action == "install":
+        result = desktop_entry.install(force=args.force)
+    elif args.action == "uninstall":
+        result = desktop_entry.uninstall()
+    else:
+        result = desktop_entry.status()
+    if args.json:
+        _emit_json(result.to_json())
+        return 0
+    if args.action == "install":
+        if result.written:
+            out.print(f"Installed the desktop entry: {result.desktop_file}")
+            out.print(f"  icon  {result.icon_file}")
+            out.print(f"  runs  {result.exec_path}")
+        else:
+            out.print(f"The desktop entry is already installed and up to date: {result.desktop_file}")
+    elif args.action == "uninstall":
+        if result.removed:
+            out.print("Removed: " + ", ".join(result.removed))
+        else:
+            out.print(f"No desktop entry to remove at {result.desktop_file}")
+    else:
+        state = ("installed, up to date" if result.up_to_date else "installed, out of date (run install again)"
+                 if result.ours else "installed by something else" if result.installed else "not installed")
+        out.print(f"{result.desktop_file}: {state}")
+        out.print(f"runs {result.exec_path}; install would write:\n")
+        out.print(result.content, end="", markup=False)
+    return 0
+
+
 # -- demo --------------------------------------------------------------------
 def cmd_demo(args: argparse.Namespace) -> int:
     from pyrec.demo.run import run_demo
@@ -450,6 +491,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--k", type=int, default=10)
     p.add_argument("--seed", type=int, default=0)
     add("gui", cmd_gui, "open the desktop app")
+    p = add("desktop-entry", cmd_desktop_entry,
+            "add the desktop app to the applications menu ($XDG_DATA_HOME/applications), remove it, or show it")
+    p.add_argument("action", choices=("install", "uninstall", "show"))
+    p.add_argument("--force", action="store_true", help="with install: replace a pyrec.desktop pyrec did not write")
 
     p = add("demo", cmd_demo, "build a small sample library, scan it and show what was understood")
     p.add_argument("--dir", default=None, help="where to build the sample library (default: the cache dir)")

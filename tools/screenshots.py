@@ -153,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
         window.open_video(video)
         wait_for(lambda: bool(window.detail.links()))
         wait_for(lambda: window.detail.similar_model.rowCount() > 0 or bool(window.detail.similar_status.text()), 5000)
+        wait_for(lambda: window.detail.frame.sharp is not None, 10000)  # the frame decoded from the video
         clear_notices()
         save("detail")
 

@@ -62,6 +62,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     window = MainWindow(service, settings=settings)
     window.show()
     window.start()
+    if sys.platform.startswith("linux"):
+        window.offer_desktop_entry()
     if args.rescan and not settings.rescan_on_start:
         window.runner.submit(lambda s: s.library_folders(),
                              lambda folders: window.scans.start(None) if folders else None, owner=window)

@@ -43,7 +43,7 @@ from pyrec_gui.views.search import SearchView
 from pyrec_gui.widgets.chrome import PAGES, Sidebar, TopBar
 from pyrec_gui.widgets.common import label
 from pyrec_gui.widgets.keyframe_strip import HoverPreview
-from pyrec_gui.workers import ServiceRunner
+from pyrec_gui.workers import ServiceRunner, error_line
 
 # card actions → (service method, notice text)
 ACTION_METHODS: dict[str, tuple[str, str]] = {
@@ -224,6 +224,37 @@ class MainWindow(QMainWindow):
         if self.settings.rescan_on_start:
             self.runner.submit(lambda s: s.library_folders(),
                                lambda folders: self.scans.start(None) if folders else None, owner=self)
+
+    def offer_desktop_entry(self) -> None:
+        """First run from a plain install: offer to add pyrec to the
+        applications menu (once; the answer is remembered)."""
+        if self.settings.desktop_entry_offered:
+            return
+
+        def check(_s: Any) -> bool:
+            from pyrec import desktop_entry
+
+            return not desktop_entry.status().installed
+
+        self.runner.submit(check, lambda missing: self._ask_desktop_entry() if missing else None,
+                           lambda _exc: None, owner=self)
+
+    def _ask_desktop_entry(self) -> None:
+        def add() -> None:
+            from pyrec import desktop_entry
+
+            self.runner.submit(lambda _s: desktop_entry.install(),
+                               lambda result: self.notices.success(
+                                   "pyrec is in your applications menu now "
+                                   "(pyrec desktop-entry uninstall removes it).", key="desktop-entry"),
+                               lambda exc: self.notices.error(
+                                   f"Could not add pyrec to the applications menu: {error_line(exc)}",
+                                   key="desktop-entry"), owner=self)
+
+        notice = self.notices.ask("Add pyrec to your applications menu?",
+                                  [NoticeAction("Add to menu", add, primary=True),
+                                   NoticeAction("No thanks", lambda: None)], key="desktop-entry")
+        notice.closed.connect(lambda: setattr(self.settings, "desktop_entry_offered", True))
 
     def _count(self, n: int) -> None:
         self.status_count.setText(f"{n:,} video{'s' if n != 1 else ''} in the library")

@@ -32,6 +32,7 @@ class NoticeAction:
     text: str
     callback: Callable[[], None]
     primary: bool = False
+    tip: str = ""
 
 
 @dataclass
@@ -41,6 +42,7 @@ class NoticeSpec:
     actions: list[NoticeAction] = field(default_factory=list)
     timeout_ms: int | None = None  # None: stays until dismissed or acted on
     key: str | None = None  # a new notice with the same key replaces the old one
+    sticky: bool = False  # a question awaiting an answer: never pushed out by newer notices
 
 
 class Notice(QFrame):
@@ -68,6 +70,8 @@ class Notice(QFrame):
         for action in spec.actions:
             button = QPushButton(action.text)
             button.setDefault(action.primary)
+            if action.tip:
+                button.setToolTip(action.tip)
             button.clicked.connect(lambda _=False, cb=action.callback: self._act(cb))
             row.addWidget(button)
             self.buttons.append(button)
@@ -122,7 +126,11 @@ class NoticeBar(QWidget):
         self.history.append(spec)
         self._layout.addWidget(notice)
         while len(self.notices) > self.limit:
-            self.notices[0].dismiss()
+            # the oldest that is not waiting for an answer goes first
+            oldest = next((n for n in self.notices if not n.spec.sticky), None)
+            if oldest is None or oldest is notice:
+                break
+            oldest.dismiss()
         self.setVisible(True)
         return notice
 
@@ -138,8 +146,9 @@ class NoticeBar(QWidget):
     def error(self, text: str, *, key: str | None = None) -> Notice:
         return self.show_notice(NoticeSpec(text, "error", key=key))
 
-    def ask(self, text: str, actions: list[NoticeAction], *, key: str | None = None, level: str = "info") -> Notice:
-        return self.show_notice(NoticeSpec(text, level, actions=actions, key=key))
+    def ask(self, text: str, actions: list[NoticeAction], *, key: str | None = None, level: str = "info",
+            sticky: bool = False) -> Notice:
+        return self.show_notice(NoticeSpec(text, level, actions=actions, key=key, sticky=sticky))
 
     def _forget(self, notice: Notice) -> None:
         if notice in self.notices:

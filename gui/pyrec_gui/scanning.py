@@ -1,5 +1,8 @@
 """Scans in a background thread, and folder watching that triggers them.
 
+The thread only walks, plans and stores; every file is decoded in a worker
+process (see ``Scanner(in_process=False)``), so the app survives a decoder crash.
+
 ``ScanController`` is the one place a scan starts, so the Scan page, the
 status bar, start-up rescans and the folder watcher never run two at once:
 a request during a scan is remembered and runs when it ends.
@@ -53,7 +56,11 @@ class _ScanThread(QThread):
     def run(self) -> None:
         lower_priority()
         try:
-            summary = self.service.scan(self.roots, jobs=self.jobs, progress=self._progress, cancel=self.cancel)
+            # Always in worker processes, even with jobs=1: decoding then never
+            # holds this process's GIL, and a decoder that crashes on a broken
+            # file costs that file (the scanner retries and names it), not the app.
+            summary = self.service.scan(self.roots, jobs=self.jobs, progress=self._progress, cancel=self.cancel,
+                                        in_process=False)
         except BaseException as exc:  # noqa: BLE001 - shown in the GUI; the thread must end cleanly
             self.crashed.emit(error_line(exc))
         else:

@@ -46,6 +46,15 @@ class Settings:
         self._qs.setValue("profile/current", value or "")
 
     @property
+    def desktop_entry_offered(self) -> bool:
+        """The app asked once whether to add itself to the applications menu."""
+        return self._bool("desktop/entry_offered", False)
+
+    @desktop_entry_offered.setter
+    def desktop_entry_offered(self, value: bool) -> None:
+        self._qs.setValue("desktop/entry_offered", bool(value))
+
+    @property
     def geometry(self) -> QByteArray | None:
         value = self._qs.value("window/geometry", None)
         return value if isinstance(value, QByteArray) else None

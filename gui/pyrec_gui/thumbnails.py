@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict, deque
+from typing import Any
 
 from PySide6.QtCore import QObject, QRect, QRunnable, QSize, Qt, QThreadPool, Signal
 from PySide6.QtGui import QImage, QImageReader, QPixmap
@@ -30,6 +31,13 @@ def cover(image: QImage, width: int, height: int) -> QImage:
     x = max(0, (scaled.width() - width) // 2)
     y = max(0, (scaled.height() - height) // 2)
     return scaled.copy(QRect(x, y, width, height))
+
+
+def rgb_image(pixels: Any) -> QImage:
+    """A QImage (owning its memory) from an H×W×3 uint8 RGB array; safe off the GUI thread."""
+    height, width = int(pixels.shape[0]), int(pixels.shape[1])
+    data = pixels.tobytes()
+    return QImage(data, width, height, width * 3, QImage.Format.Format_RGB888).copy()
 
 
 def load_cover(path: str, width: int, height: int) -> QImage:

@@ -15,13 +15,15 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from pyrec import netguard
-from pyrec.library import Library
 from pyrec.records import FileStat, ScanFailure, VideoRecord
-from pyrec.scan.indexer import IndexOptions, index_file
 from pyrec.scan.quickhash import quick_hash
-from pyrec.scan.walk import Walker
+
+if TYPE_CHECKING:  # the indexer pulls in OpenCV, ONNX Runtime and the models: load it when a scan runs
+    from pyrec.library import Library
+    from pyrec.scan.indexer import IndexOptions
 
 
 @dataclass
@@ -71,7 +73,7 @@ class ScanProgress:
 
 
 ProgressCallback = Callable[[ScanProgress], None]
-IndexFn = Callable[[FileStat, IndexOptions], "VideoRecord | ScanFailure"]
+IndexFn = Callable[[FileStat, "IndexOptions"], "VideoRecord | ScanFailure"]
 
 WORKER_CRASHED = "worker process crashed while decoding"
 
@@ -98,16 +100,28 @@ class Scanner:
         exclude: Iterable[str] = (),
         max_keyframes: int = 16,
         embed_text: bool = True,
-        index_fn: IndexFn = index_file,
+        index_fn: IndexFn | None = None,
+        in_process: bool | None = None,
     ) -> None:
-        """``index_fn`` turns one file into a record; tests pass a wrapper
-        (it must be picklable: a module-level function) to inject faults."""
+        """``index_fn`` turns one file into a record (default: the indexer's
+        ``index_file``); tests pass a wrapper (it must be picklable: a
+        module-level function) to inject faults.
+
+        ``in_process``: index in this process instead of worker processes.
+        None (default) does so only for ``jobs=1``; False always uses worker
+        processes, even one (a GUI: a decoder crash must not take the app
+        down, and decoding must not hold the app's GIL)."""
         self.library = library
         self.thumbnail_dir = None if thumbnail_dir is None else os.fspath(thumbnail_dir)
         self.jobs = max(1, jobs if jobs else (os.cpu_count() or 1))
+        self.in_process = self.jobs == 1 if in_process is None else bool(in_process)
         self.exclude = tuple(exclude)
         self.max_keyframes = max_keyframes
         self.embed_text = embed_text
+        if index_fn is None:
+            from pyrec.scan.indexer import index_file
+
+            index_fn = index_file
         self.index_fn = index_fn
 
     # -- planning ---------------------------------------------------------
@@ -162,6 +176,9 @@ class Scanner:
         progress: ProgressCallback | None = None,
         cancel: threading.Event | None = None,
     ) -> ScanSummary:
+        from pyrec.scan.indexer import IndexOptions
+        from pyrec.scan.walk import Walker
+
         started = time.monotonic()
         summary = ScanSummary()
         root_list = [os.path.abspath(os.fspath(r)) for r in roots]
@@ -229,7 +246,7 @@ class Scanner:
         the queue goes on in a fresh pool."""
         if not files:
             return
-        if self.jobs == 1:  # asked for no workers: in-process, so a decoder crash ends the scan
+        if self.in_process:  # asked for no workers: a decoder crash ends the scan (and this process)
             quiet_native_logs()
             for f in files:
                 if _cancelled(cancel):

@@ -11,7 +11,6 @@ from pyrec import paths
 from pyrec.errors import NotFoundError
 from pyrec.library import Library, VideoInfo
 
-
 DEFAULT_PROFILE = "default"  # the profile used when none is named
 
 
@@ -40,7 +39,7 @@ class ServiceBase:
                 self._library.close()
                 self._library = None
 
-    def __enter__(self):  # noqa: ANN204 - returns the concrete service type
+    def __enter__(self):
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 from pyrec import views
 from pyrec.library import Profile
 from pyrec.service.base import DEFAULT_PROFILE, ServiceBase
+
 Ref = str | int | os.PathLike[str]
 
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from pyrec.errors import PyrecError
-from pyrec.scan.scanner import ProgressCallback, Scanner, ScanSummary
 from pyrec.service.base import ServiceBase
+
+if TYPE_CHECKING:  # the scanner and its indexer (OpenCV, ONNX Runtime) load when a scan runs
+    from pyrec.scan.scanner import ProgressCallback, ScanSummary
 
 
 class ScanningMixin(ServiceBase):
@@ -21,9 +24,16 @@ class ScanningMixin(ServiceBase):
         progress: ProgressCallback | None = None,
         cancel: threading.Event | None = None,
         remember: bool = True,
+        in_process: bool | None = None,
     ) -> ScanSummary:
         """Scan folders (default: the library's folders). Folders scanned are
-        remembered as library folders unless ``remember`` is False."""
+        remembered as library folders unless ``remember`` is False.
+
+        Files are indexed in ``jobs`` worker processes (default: one per CPU);
+        ``jobs=1`` indexes in this process unless ``in_process=False``, which
+        keeps decoding in a worker process whatever ``jobs`` is."""
+        from pyrec.scan.scanner import Scanner
+
         root_list = [os.path.abspath(os.fspath(r)) for r in roots] if roots is not None else self.library_folders()
         if not root_list:
             raise PyrecError("no folders to scan: pass a folder or add one to the library first")
@@ -31,7 +41,8 @@ class ScanningMixin(ServiceBase):
             for root in root_list:
                 if os.path.isdir(root):
                     self.library.add_library_folder(root)
-        scanner = Scanner(self.library, thumbnail_dir=self.thumbnail_dir, jobs=jobs, exclude=exclude)
+        scanner = Scanner(self.library, thumbnail_dir=self.thumbnail_dir, jobs=jobs, exclude=exclude,
+                          in_process=in_process)
         summary = scanner.scan(root_list, progress=progress, cancel=cancel)
         self._library_changed()
         return summary

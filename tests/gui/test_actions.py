@@ -62,6 +62,64 @@ def test_ignoring_the_question_records_the_inferred_amount(window, qtbot, record
     assert play["kind"] == "play" and play["watched_seconds"] == 90 and play["position"] == 90
 
 
+def _prompts(window) -> list:
+    return [n for n in window.notices.notices if n.spec.key == "watched" and n.isVisible()]
+
+
+def test_the_watched_question_shows_at_once_and_stays_without_window_activation(window, qtbot, recorder) -> None:
+    """No focus or activation events at all (offscreen, or a window manager
+    that never re-activates pyrec): the question is there as soon as the player
+    opens, survives a flood of other notices, and its answer is recorded."""
+    db = window.service.db_path
+    video = _video(db, "Tidewater") | {"duration": 600.0}  # pretend it is ten minutes long
+    window.open_video(video)
+    qtbot.waitUntil(lambda: window.detail.video is not None and window.detail.isVisible(), timeout=3000)
+    window.detail.buttons["play"].click()
+    assert recorder.opened == [video["path"]]
+    (prompt,) = _prompts(window)  # immediately, with no activation and no waiting
+    assert "How much did you watch" in prompt.spec.text
+    assert [b.text() for b in prompt.buttons] == ["Finished it", "About half", "Just started", "Not now"]
+    for i in range(6):
+        window.notices.info(f"something else happened {i}")
+    assert _prompts(window) == [prompt], "other notices must not push the question out"
+    qtbot.wait(300)
+    assert _history(db) == []  # nothing until it is answered
+    with qtbot.waitSignal(window.playback.recorded, timeout=5000) as recorded:
+        _notice_button(window, "About half").click()
+    assert recorded.args == [video["id"], "play"]
+    assert _prompts(window) == []
+    (play,) = _history(db)
+    assert play["kind"] == "play" and play["watched_seconds"] == 300 and play["position"] == 300
+
+
+def test_not_now_asks_again_on_return_then_estimates(window, qtbot, recorder) -> None:
+    db = window.service.db_path
+    video = _video(db, "Canopy") | {"duration": 600.0}
+    now = [10.0]
+    window.playback.clock = lambda: now[0]
+    window.perform("play", video)
+    _notice_button(window, "Not now").click()  # before watching: just clear the bar
+    assert _prompts(window) == [] and window.playback.pending is not None
+    now[0] += 240
+    window.playback.returned()  # back (window activated): the question returns, with a guess
+    (prompt,) = _prompts(window)
+    assert "Back from" in prompt.spec.text and any(b.text() == "About 4 min" for b in prompt.buttons)
+    with qtbot.waitSignal(window.playback.recorded, timeout=5000):
+        _notice_button(window, "Not now").click()
+    (play,) = _history(db)  # "Not now" after the return: the time away is recorded
+    assert play["watched_seconds"] == 240 and play["position"] == 240
+
+
+def test_just_started_from_a_resume_point(window, qtbot, recorder) -> None:
+    db = window.service.db_path
+    video = _video(db, "Canopy") | {"duration": 1000.0, "position": 400.0}
+    window.perform("play", video)
+    with qtbot.waitSignal(window.playback.recorded, timeout=5000):
+        _notice_button(window, "Just started").click()
+    (play,) = _history(db)
+    assert play["watched_seconds"] == 60 and play["position"] == 460  # 10 % of the 600 s that were left
+
+
 def test_like_button_records_a_like_for_the_current_profile(window, qtbot) -> None:
     db = window.service.db_path
     video = _video(db, "Neon Alley")
@@ -137,3 +195,23 @@ def test_privacy_page_lists_what_was_recorded(window, qtbot) -> None:
     qtbot.waitUntil(lambda: history.topLevelItemCount() == 2, timeout=5000)
     rows = [[history.topLevelItem(i).text(c) for c in range(3)] for i in range(2)]
     assert [r[1:] for r in rows] == [["Rated 8/10", "Salt Lines"], ["Played 0:02 of 0:02", "Salt Lines"]]
+
+
+def test_first_run_offers_the_applications_menu_entry_once(make_window, qtbot, tmp_path) -> None:
+    import os
+    from pathlib import Path
+
+    from pyrec_gui.settings import Settings
+
+    settings = Settings(tmp_path / "first-run.ini")
+    window = make_window(settings=settings)
+    window.offer_desktop_entry()
+    qtbot.waitUntil(lambda: any(n.spec.key == "desktop-entry" for n in window.notices.notices), timeout=5000)
+    _notice_button(window, "Add to menu").click()
+    desktop = Path(os.environ["XDG_DATA_HOME"]) / "applications" / "pyrec.desktop"
+    qtbot.waitUntil(desktop.exists, timeout=5000)
+    qtbot.waitUntil(lambda: any("applications menu now" in n.spec.text for n in window.notices.notices), timeout=5000)
+    assert settings.desktop_entry_offered
+    window.offer_desktop_entry()  # asked once: never again
+    qtbot.wait(300)
+    assert not any(n.spec.key == "desktop-entry" and n.buttons for n in window.notices.notices)

@@ -203,3 +203,63 @@ def test_watched_filter_shows_what_this_profile_watched(window, qtbot, sample_li
                         == expected, timeout=5000)
     combo.setCurrentIndex(combo.findData("unwatched"))
     qtbot.waitUntil(lambda: model.exhausted and model.rowCount() == sample_library.videos - 2, timeout=5000)
+
+
+def test_the_detail_page_swaps_the_thumbnail_for_a_sharp_frame_from_the_video(make_window, qtbot, tmp_path) -> None:
+    import cv2
+    import numpy as np
+
+    from pyrec.demo.clips import render_clip
+
+    clip = render_clip(tmp_path / "wide" / "Wide.Harbour.2020.mp4", "ocean", seconds=2, size=(640, 360), seed=5)
+    db = tmp_path / "wide.sqlite"
+    with PyrecService(db, cache_dir=tmp_path / "cache") as seed:
+        assert seed.scan([clip.parent], jobs=1).added == 1
+        (video,) = seed.videos()
+        keyframes = seed.video(video["id"])["keyframes"]
+    window = make_window(db)
+    window.open_video(video)
+    frame = window.detail.frame
+    assert frame.sharp is None  # the thumbnail first …
+    qtbot.waitUntil(lambda: frame.sharp is not None, timeout=10000)  # … then the sharp frame
+    pixmap = frame.pixmap()
+    assert pixmap is not None and pixmap.width() == frame.device_size().width() > 320
+    assert (pixmap.width(), pixmap.height()) == (frame.device_size().width(), frame.device_size().height())
+
+    # the same frame, decoded here independently: the keyframe whose thumbnail the cards show
+    time = next(k["time"] for k in keyframes if k["thumbnail"] == video["thumbnail"])
+    cap = cv2.VideoCapture(str(clip))
+    cap.set(cv2.CAP_PROP_POS_FRAMES, round(time * cap.get(cv2.CAP_PROP_FPS)))
+    ok, decoded = cap.read()
+    cap.release()
+    assert ok
+    w, h = pixmap.width(), pixmap.height()
+    expected = cv2.resize(cv2.cvtColor(decoded, cv2.COLOR_BGR2RGB), (w, h), interpolation=cv2.INTER_AREA)
+    image = pixmap.toImage().convertToFormat(QImage.Format.Format_RGB888)
+    shown = np.frombuffer(image.constBits(), np.uint8).reshape(h, image.bytesPerLine())[:, : w * 3].reshape(h, w, 3)
+    diff = float(np.mean(np.abs(shown.astype(np.int16) - expected.astype(np.int16))))
+    assert diff < 4.0, f"mean abs difference {diff:.1f} from the decoded frame"
+    # and sharper than the 320 px thumbnail blown up to the same size
+    thumb = cv2.cvtColor(cv2.imread(video["thumbnail"]), cv2.COLOR_BGR2RGB)
+    blown_up = cv2.resize(thumb, (w, h), interpolation=cv2.INTER_LINEAR)
+    assert diff < float(np.mean(np.abs(blown_up.astype(np.int16) - expected.astype(np.int16))))
+
+
+def test_the_sharp_frame_falls_back_to_the_thumbnail_when_the_file_is_gone(library_copy, sample_library,
+                                                                            tmp_path) -> None:
+    import shutil
+
+    folder = tmp_path / "moved"
+    shutil.copytree(sample_library.folder, folder)
+    with PyrecService(tmp_path / "gone.sqlite", cache_dir=sample_library.cache) as service:
+        service.scan([folder], jobs=1)
+        video = service.videos(limit=1)[0]
+        from_video = service.frame(video["id"], width=480, height=270)
+        height, width, _ = from_video["image"].shape
+        assert from_video["source"] == "video" and height >= 270 and width >= 480  # covers the box, and is
+        assert width == 480 or height == 270 or (width, height) == (video["width"], video["height"])  # no bigger
+        import os
+
+        os.unlink(video["path"])
+        fallback = service.frame(video["id"], time=12.5, width=480, height=270)
+        assert fallback["source"] == "thumbnail" and fallback["image"] is not None

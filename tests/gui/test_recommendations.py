@@ -7,7 +7,6 @@ import os
 import shutil
 from pathlib import Path
 
-
 from pyrec.service import PyrecService
 
 
@@ -97,6 +96,8 @@ def test_duplicates_go_to_the_trash_only_after_confirming(make_window, qtbot, tm
     qtbot.waitUntil(lambda: len(window.duplicates.groups) == 1, timeout=10000)
     group = window.duplicates.groups[0]
     assert {Path(c.video["path"]).name for c in group.cards} == {"Night Bus (2019).mp4", copy.name}
+    # the service sends each copy's picture with the group: no extra requests per card
+    assert all(c.video["thumbnail"] and c.preview.path == c.video["thumbnail"] for c in group.cards)
     original = next(c for c in group.cards if c.video["path"] != str(copy))
     group.choose(original.video["id"])
     group.trash_button.click()
@@ -110,3 +111,35 @@ def test_duplicates_go_to_the_trash_only_after_confirming(make_window, qtbot, tm
     with PyrecService(db) as check:
         assert check.count_videos() == 2
     assert window.duplicates.groups == []
+
+
+def test_service_items_carry_what_the_cards_draw(library_copy, sample_library) -> None:
+    """Continue watching items say where playback stopped ("position"), and
+    duplicate groups carry each copy's "thumbnail"; the documented keys stay."""
+    with PyrecService(library_copy, cache_dir=sample_library.cache) as service:
+        video = service.videos(limit=1)[0]
+        service.record_play(video["id"], position=1.0, watched_seconds=1.0)  # half of a 2 s clip
+        shelves = {s["id"]: s for s in service.shelves()}
+        (item,) = [i for i in shelves["continue"]["items"] if i["id"] == video["id"]]
+        assert item["position"] == 1.0
+        assert {"id", "path", "title", "score", "reasons", "thumbnail"} <= set(item)
+        assert all("position" not in i for i in shelves["for_you"]["items"])
+        groups = service.dupes()
+        assert groups  # the sample library holds a re-encoded copy
+        for group in groups:
+            for copy in group["items"]:
+                assert copy["thumbnail"] and Path(copy["thumbnail"]).is_file()
+                assert {"id", "path", "title", "width", "height"} <= set(copy)
+
+
+def test_a_continue_card_shows_how_far_it_got(make_window, library_copy, qtbot) -> None:
+    from pyrec_gui.models.items import Role
+
+    with PyrecService(library_copy) as seed:
+        video = seed.videos(limit=1)[0]
+        seed.record_play(video["id"], position=0.5, watched_seconds=0.5)  # a quarter of 2 s
+    window = make_window(library_copy)
+    qtbot.waitUntil(lambda: "continue" in window.home.shelves, timeout=10000)
+    model = window.home.shelves["continue"].model
+    qtbot.waitUntil(lambda: model.rowCount() > 0, timeout=5000)
+    assert abs(model.index(0).data(Role.Progress) - 0.25) < 1e-6

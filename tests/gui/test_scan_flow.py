@@ -3,8 +3,13 @@ a responsive GUI thread throughout, and folder watching."""
 
 from __future__ import annotations
 
+import functools
+import importlib
+import os
 import shutil
+from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QElapsedTimer, QTimer
 
 from pyrec.demo.clips import render_clip
@@ -161,3 +166,49 @@ def test_rescan_on_start_and_removing_a_folder(make_window, qtbot, tmp_path, tin
     with PyrecService(db) as check:
         assert check.library_folders() == []
     assert not window.scan.scan_button.isEnabled()  # nothing left to scan
+
+
+SCRIPTS = Path(__file__).with_name("scripts")
+
+
+@pytest.fixture
+def gui_faults(monkeypatch: pytest.MonkeyPatch):
+    """``gui_faults`` importable here and in spawned scan workers."""
+    monkeypatch.syspath_prepend(str(SCRIPTS))
+    return importlib.import_module("gui_faults")
+
+
+def test_the_app_scans_in_worker_processes_even_with_one_job(make_window, qtbot, tmp_path, tiny_folder,
+                                                              gui_faults, monkeypatch) -> None:
+    """jobs=1 from the GUI still decodes in a worker process, with progress."""
+    import pyrec.scan.indexer
+
+    monkeypatch.setattr(pyrec.scan.indexer, "index_file", functools.partial(gui_faults.only_in_a_worker, os.getpid()))
+    window = make_window(tmp_path / "one-job.sqlite", scan_jobs=1)
+    progress: list[object] = []
+    window.scans.progress.connect(progress.append)
+    with qtbot.waitSignal(window.scans.finished, timeout=60000) as finished:
+        window.scans.start([str(tiny_folder)])
+    summary = finished.args[0]
+    assert summary.errors == [] and (summary.added, summary.failed) == (2, 0)
+    indexing = [p for p in progress if getattr(p, "phase", "") == "indexing"]
+    assert indexing and indexing[-1].done == indexing[-1].total == 2 and indexing[-1].eta_seconds == 0
+
+
+def test_a_decoder_crash_during_a_gui_scan_costs_one_file_not_the_app(make_window, qtbot, tmp_path, tiny_folder,
+                                                                       gui_faults, monkeypatch) -> None:
+    import pyrec.scan.indexer
+    from pyrec.scan.scanner import WORKER_CRASHED
+
+    victim = str(tiny_folder / "Night Bus (2019).mp4")
+    monkeypatch.setattr(pyrec.scan.indexer, "index_file", functools.partial(gui_faults.abort_on, victim))
+    db = tmp_path / "crash.sqlite"
+    window = make_window(db, scan_jobs=1)
+    with qtbot.waitSignal(window.scans.finished, timeout=90000) as finished:
+        window.scans.start([str(tiny_folder)])
+    summary = finished.args[0]
+    assert (summary.added, summary.failed) == (1, 1)
+    assert summary.errors == [f"{victim}: {WORKER_CRASHED}"]
+    qtbot.waitUntil(lambda: any("could not be read" in n.spec.text for n in window.notices.notices), timeout=3000)
+    with PyrecService(db) as check:
+        assert check.count_videos() == 1

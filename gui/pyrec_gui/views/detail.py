@@ -6,11 +6,12 @@ from __future__ import annotations
 import html
 import os
 import re
+from collections import OrderedDict
 from functools import partial
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QImage, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -22,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from pyrec_gui.models.items import ItemsModel, display_title, format_duration
-from pyrec_gui.thumbnails import ThumbnailCache
+from pyrec_gui.thumbnails import ThumbnailCache, cover, rgb_image
 from pyrec_gui.widgets.card_view import CardRow
 from pyrec_gui.widgets.common import button, clear_layout, label
 from pyrec_gui.widgets.frame_preview import FramePreview
@@ -41,6 +42,18 @@ DONE_TEXT = {"like": "Liked", "dislike": "Disliked", "hide": "Hidden", "watched"
 PEOPLE_ROLES = ("director", "creator", "writer", "actor", "producer")
 OTHER_KINDS = (("series", "Series"), ("collection", "Collection"), ("studio", "Studio"), ("tag", "Tags"),
                ("folder", "Folder"))
+
+
+FrameKey = tuple[int, float | None, int, int]  # video id, time (None: representative), device w, h
+
+
+def sharp_frame(service: Any, video_id: int, time: float | None, width: int, height: int) -> QImage:
+    """Worker side: the frame decoded from the video, cropped to width × height
+    device pixels (null when the video has no picture at all)."""
+    data = service.frame(video_id, time=time, width=width, height=height)
+    if data.get("image") is None:
+        return QImage()
+    return cover(rgb_image(data["image"]), width, height)
 
 
 def human_size(size: int | None) -> str:
@@ -69,6 +82,9 @@ class DetailView(QWidget):
         self.video: dict[str, Any] | None = None
         self._links: list[tuple[str, int | None, str]] = []
         self._generation = 0
+        self._frames: OrderedDict[FrameKey, QPixmap] = OrderedDict()  # sharp frames, a few pages' worth
+        self._frame_wanted: FrameKey | None = None
+        self.frame_cache_size = 6
 
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
@@ -152,6 +168,7 @@ class DetailView(QWidget):
             widget.setText(next(a[1] for a in ACTIONS if a[0] == action_id))
         self._render_basic(self.video)
         self.frame.set_path(video.get("thumbnail"))
+        self._load_sharp(video_id, None)
         self.strip.set_keyframes([])
         self.similar_model.set_items([])
         self.similar_status.setText("Finding similar videos…")
@@ -170,7 +187,9 @@ class DetailView(QWidget):
         frames = full.get("keyframes") or []
         self.strip.set_keyframes(frames)
         if not self.frame.path and self.strip.keyframes:
+            sharp = self.frame.sharp  # it may have arrived first: keep it
             self.frame.set_path(self.strip.keyframes[0].get("thumbnail"))
+            self.frame.set_sharp(sharp)
         self.loaded.emit(int(full["id"]))
 
     def _error(self, generation: int, exc: BaseException) -> None:
@@ -282,7 +301,36 @@ class DetailView(QWidget):
         return found
 
     def _show_frame(self, index: int) -> None:
-        self.frame.set_path(self.strip.keyframes[index].get("thumbnail"))
+        keyframe = self.strip.keyframes[index]
+        self.frame.set_path(keyframe.get("thumbnail"))
+        if self.video is not None and keyframe.get("time") is not None:
+            self._load_sharp(int(self.video["id"]), float(keyframe["time"]))
+
+    # -- the sharp frame ---------------------------------------------------------------
+    def _load_sharp(self, video_id: int, time: float | None) -> None:
+        """Swap the (320 px) thumbnail for the frame decoded from the video at
+        this widget's device size, decoded in the worker pool."""
+        size = self.frame.device_size()
+        key: FrameKey = (video_id, time, size.width(), size.height())
+        self._frame_wanted = key
+        cached = self._frames.get(key)
+        if cached is not None:
+            self._frames.move_to_end(key)
+            self.frame.set_sharp(cached)
+            return
+        self.runner.submit(lambda s: sharp_frame(s, video_id, time, size.width(), size.height()),
+                           lambda image: self._sharp_loaded(key, image), lambda _exc: None, owner=self)
+
+    def _sharp_loaded(self, key: FrameKey, image: QImage) -> None:
+        if image.isNull():
+            return  # no picture: the thumbnail (or the placeholder) stays
+        pixmap = QPixmap.fromImage(image)
+        pixmap.setDevicePixelRatio(key[2] / max(1, self.frame.width()))
+        self._frames[key] = pixmap
+        while len(self._frames) > self.frame_cache_size:
+            self._frames.popitem(last=False)
+        if key == self._frame_wanted:
+            self.frame.set_sharp(pixmap)
 
     # -- actions -------------------------------------------------------------------
     def _act(self, action_id: str) -> None:

@@ -103,12 +103,6 @@ def group_title(items: list[dict[str, Any]]) -> str:
     return display_title(best)
 
 
-def middle_frame(keyframes: list[dict[str, Any]]) -> str | None:
-    """A keyframe from the middle: opening frames are often black or titles."""
-    usable = [k["thumbnail"] for k in keyframes if k.get("thumbnail")]
-    return usable[len(usable) // 2] if usable else None
-
-
 class DupeGroup(QFrame):
     trash_requested = Signal(object, list)  # the group, videos to trash
 
@@ -208,17 +202,9 @@ class DuplicatesView(QWidget):
                 continue
             group = DupeGroup(data, self.thumbnails)
             group.trash_requested.connect(self.confirm_trash)
-            for card in group.cards:
-                if not card.video.get("thumbnail"):
-                    self._load_picture(card)
             self.column.insertWidget(self.column.count() - 1, group)
             self.groups.append(group)
         self._update_count()
-
-    def _load_picture(self, card: DupeCard) -> None:
-        video_id = card.video["id"]
-        self.runner.submit(lambda s: middle_frame(s.video(video_id)["keyframes"]),
-                           lambda path: card.preview.set_path(path), lambda _exc: None, owner=card)
 
     def _update_count(self) -> None:
         n = len(self.groups)
