@@ -8,7 +8,7 @@ import numpy as np
 from tokenizers import Tokenizer
 
 from pyrec.errors import ModelError
-from pyrec.features.visual import l2_normalise
+from pyrec.features.vectors import l2_normalise
 from pyrec.models import TEXT_MODEL, ModelSpec, get_session, get_spec
 from pyrec.models.registry import verify_file
 from pyrec.records import Embedding, TextInfo

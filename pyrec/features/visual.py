@@ -14,16 +14,12 @@ import cv2
 import numpy as np
 
 from pyrec.errors import ModelError
+from pyrec.features.vectors import l2_normalise
 from pyrec.models import VISUAL_MODEL, ModelSpec, get_session, get_spec, load_classes
 from pyrec.records import Label
 
 BATCH = 16
 _INTERPOLATION = {"bicubic": cv2.INTER_CUBIC, "linear": cv2.INTER_LINEAR, "area": cv2.INTER_AREA}
-
-
-def l2_normalise(x: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(x, axis=-1, keepdims=True)
-    return (x / np.maximum(norms, 1e-12)).astype(np.float32)
 
 
 class VisualEncoder:
