@@ -6,6 +6,8 @@ per file (in worker processes) and stores what it returns.
 The names below load on first use (PEP 562): importing one submodule, e.g.
 ``pyrec.features.text`` for a search query, must not pull in OpenCV and the
 visual model, which would put seconds on the desktop app's start-up.
+`probe` and `phash` share their module's name, so import them from
+``pyrec.features.probe`` / ``pyrec.features.phash``.
 """
 
 from __future__ import annotations
@@ -16,8 +18,7 @@ from typing import TYPE_CHECKING, Any
 _WHERE = {
     "VideoFeatures": "extract", "default_encoders": "extract", "extract_video_features": "extract",
     "KeyframeSet": "keyframes", "PickedFrame": "keyframes", "pick_keyframes": "keyframes",
-    "hamming": "phash", "phash": "phash",
-    "probe": "probe",
+    "hamming": "phash",
     "video_stats": "stats",
     "TextEncoder": "text", "embed_text_info": "text", "text_for_info": "text",
     "write_thumbnail": "thumbnails",
@@ -29,8 +30,7 @@ __all__ = sorted(_WHERE)
 if TYPE_CHECKING:
     from pyrec.features.extract import VideoFeatures, default_encoders, extract_video_features
     from pyrec.features.keyframes import KeyframeSet, PickedFrame, pick_keyframes
-    from pyrec.features.phash import hamming, phash
-    from pyrec.features.probe import probe
+    from pyrec.features.phash import hamming
     from pyrec.features.stats import video_stats
     from pyrec.features.text import TextEncoder, embed_text_info, text_for_info
     from pyrec.features.thumbnails import write_thumbnail

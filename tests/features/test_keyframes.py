@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from pyrec.features import keyframes as kf
-from pyrec.features import pick_keyframes, probe
+from pyrec.features import pick_keyframes
+from pyrec.features.probe import probe
 from pyrec.features.quality import DARK
 
 

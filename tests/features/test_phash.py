@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 import pytest
 
-from pyrec.features import hamming, phash
+from pyrec.features.phash import hamming, phash
 
 
 def reencode(image: np.ndarray, scale: float, quality: int) -> np.ndarray:

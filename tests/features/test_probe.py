@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from pyrec.errors import MediaError
-from pyrec.features import extract_video_features, pick_keyframes, probe
+from pyrec.features import extract_video_features, pick_keyframes
+from pyrec.features.probe import probe
 
 
 def test_probe_reports_what_was_written(make_video: Callable[..., Path]) -> None:
