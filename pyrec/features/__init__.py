@@ -25,10 +25,30 @@ _WHERE = {
     "VisualEncoder": "visual", "labels_from_probs": "visual", "video_embedding": "visual",
 }
 
-__all__ = sorted(_WHERE)
+__all__ = [
+    "KeyframeSet",
+    "PickedFrame",
+    "TextEncoder",
+    "VideoFeatures",
+    "VisualEncoder",
+    "default_encoders",
+    "embed_text_info",
+    "extract_video_features",
+    "hamming",
+    "labels_from_probs",
+    "pick_keyframes",
+    "text_for_info",
+    "video_embedding",
+    "video_stats",
+    "write_thumbnail",
+]
 
 if TYPE_CHECKING:
-    from pyrec.features.extract import VideoFeatures, default_encoders, extract_video_features
+    from pyrec.features.extract import (
+        VideoFeatures,
+        default_encoders,
+        extract_video_features,
+    )
     from pyrec.features.keyframes import KeyframeSet, PickedFrame, pick_keyframes
     from pyrec.features.phash import hamming
     from pyrec.features.stats import video_stats
