@@ -8,7 +8,11 @@ after a play.
 Quality (--quality): the MovieLens evaluation table, plus `implicit` ALS on
 the same split (implicit is a bench extra, never a runtime dependency).
 
-    python benchmarks/bench_recommend.py [--videos 100000] [--repeat 50] [--quality]
+    python benchmarks/bench_recommend.py [--videos 100000] [--repeat 50] [--copies 0.03] [--quality]
+
+3% of the synthetic videos have a copy by default (duplicate groups, as the
+library stores them), so latencies include treating copies as one video;
+--copies 0 measures the catalogue without any.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from collections.abc import Callable
 import numpy as np
 
 from pyrec.recommend.catalog import Catalog, CatalogBuilder, History, normalise_rows
+from pyrec.recommend.dupes import DupeGroup
 from pyrec.recommend.engine import Recommender
 
 
@@ -139,12 +144,23 @@ class NumpyALS:
 # -- synthetic catalogue ----------------------------------------------------
 
 def synthetic_library(n_videos: int, *, profiles: int = 5, plays_per_profile: int = 3000, seed: int = 0,
-                      visual_dim: int = 1280, text_dim: int = 384) -> tuple[Catalog, History, np.ndarray]:
+                      visual_dim: int = 1280, text_dim: int = 384, copies: float = 0.0) -> tuple[Catalog, History, np.ndarray]:
     """A library shaped like a real one: clustered visual and text embeddings
     (EfficientNet-Lite0 and MiniLM sizes), genres, a long tail of people and
     tags, series with episodes, visual labels; profiles that play, like, skip.
-    Returns (catalogue, history, label vectors)."""
+    With `copies`, that share of the videos get a copy (ids after n_videos,
+    titled "video ORIGINAL (copy)", same entities and labels, embeddings
+    within noise; some plays land on copies): `copy_groups` lists them.
+    Returns (catalogue, history, label vectors); with copies=0 the library is
+    the one earlier runs measured."""
     rng = np.random.default_rng(seed)
+    crng = np.random.default_rng(seed + 1)  # copies draw apart, leaving the rest as it was
+    n_copies = round(copies * n_videos)
+    copy_of = np.sort(crng.choice(n_videos, n_copies, replace=False)) if n_copies else np.zeros(0, np.int64)
+    edges: dict[int, list[tuple[str, str, str]]] = {}
+    video_labels: dict[int, list[tuple[str, float]]] = {}
+    durations: dict[int, float] = {}
+    wanted = set(copy_of.tolist())
     b = CatalogBuilder()
     n_clusters = 300
     cluster = rng.integers(0, n_clusters, n_videos)
@@ -161,24 +177,38 @@ def synthetic_library(n_videos: int, *, profiles: int = 5, plays_per_profile: in
         ep = None
         if s >= 0:
             ep = episode_no[s] = episode_no.get(s, 0) + 1
-        b.add_video(vid, f"video {vid}", duration=float(rng.integers(300, 8000)), added_at=now - float(rng.integers(0, 800)) * 86400,
+        duration = float(rng.integers(300, 8000))
+        b.add_video(vid, f"video {vid}", duration=duration, added_at=now - float(rng.integers(0, 800)) * 86400,
                     season=1 if s >= 0 else None, episode=ep)
         c = int(cluster[v])
-        b.add_entity(vid, "genre", genres[c % 24]).add_entity(vid, "genre", genres[(c * 7 + 3) % 24])
-        b.add_entity(vid, "person", f"director {people[v, 0]}", "director")
-        for a in people[v, 1:]:
-            b.add_entity(vid, "person", f"actor {a}", "actor")
-        for t in tags[v]:
-            b.add_entity(vid, "tag", f"tag {t}")
+        mine = [("genre", genres[c % 24], ""), ("genre", genres[(c * 7 + 3) % 24], ""),
+                ("person", f"director {people[v, 0]}", "director")]
+        mine += [("person", f"actor {a}", "actor") for a in people[v, 1:]]
+        mine += [("tag", f"tag {t}", "") for t in tags[v]]
+        for kind, name, role in mine:
+            b.add_entity(vid, kind, name, role)
         if s >= 0:
             b.add_entity(vid, "series", f"series {s}")
-        for lab in rng.choice(1000, 3, replace=False):
-            b.add_label(vid, labels[lab], float(rng.random()))
-    ids = np.arange(1, n_videos + 1)
+        mine_labels = [(labels[lab], float(rng.random())) for lab in rng.choice(1000, 3, replace=False)]
+        for name, score in mine_labels:
+            b.add_label(vid, name, score)
+        if v in wanted:
+            edges[v], video_labels[v], durations[v] = mine, mine_labels, duration
+    for k, v in enumerate(copy_of.tolist()):  # a re-encode in Downloads: same film, no series
+        vid = n_videos + 1 + k
+        b.add_video(vid, f"video {v + 1} (copy)", duration=durations[v], added_at=now - float(crng.integers(0, 800)) * 86400)
+        for kind, name, role in edges[v]:
+            b.add_entity(vid, kind, name, role)
+        for name, score in video_labels[v]:
+            b.add_label(vid, name, score)
+    ids = np.arange(1, n_videos + n_copies + 1)
     vc = rng.standard_normal((n_clusters, visual_dim)).astype(np.float32)
-    b.add_embeddings("efficientnet-lite0/pool", ids, vc[cluster] + 0.8 * rng.standard_normal((n_videos, visual_dim)).astype(np.float32))
+    visual = vc[cluster] + 0.8 * rng.standard_normal((n_videos, visual_dim)).astype(np.float32)
     tc = rng.standard_normal((n_clusters, text_dim)).astype(np.float32)
-    b.add_embeddings("minilm-l6-v2/text", ids, tc[cluster] + 0.8 * rng.standard_normal((n_videos, text_dim)).astype(np.float32))
+    text = tc[cluster] + 0.8 * rng.standard_normal((n_videos, text_dim)).astype(np.float32)
+    for name, m in (("efficientnet-lite0/pool", visual), ("minilm-l6-v2/text", text)):
+        twin = m[copy_of] + 0.05 * crng.standard_normal((n_copies, m.shape[1])).astype(np.float32)
+        b.add_embeddings(name, ids, np.concatenate([m, twin]))
     catalog = b.build()
 
     rows = []
@@ -190,9 +220,21 @@ def synthetic_library(n_videos: int, *, profiles: int = 5, plays_per_profile: in
             v = int(rng.choice(pool)) if rng.random() < 0.8 else int(rng.integers(0, n_videos))
             t += float(rng.exponential(3 * 3600))
             kind = "play" if rng.random() < 0.9 else ("like" if rng.random() < 0.7 else "dislike")
+            if n_copies and crng.random() < 0.05:  # now and then the copy is the one played
+                v = catalog.pos(n_videos + 1 + int(crng.integers(0, n_copies)))
             rows.append((p, v, kind, None, float(rng.random()) if kind == "play" else None, None, min(t, now)))
     label_vectors = normalise_rows(rng.standard_normal((len(catalog.label_names), text_dim)).astype(np.float32))
     return catalog, History.from_events(rows), label_vectors
+
+
+def copy_groups(catalog: Catalog) -> list[DupeGroup]:
+    """The duplicate groups of a `synthetic_library(copies=...)`: each copy
+    with its original (the original is the better copy)."""
+    groups: dict[int, list[int]] = {}
+    for vid, title in zip(catalog.ids.tolist(), catalog.titles):
+        if title.endswith(" (copy)"):
+            groups.setdefault(int(title.split()[1]), []).append(int(vid))
+    return [DupeGroup(sorted([orig, *more]), orig) for orig, more in sorted(groups.items())]
 
 
 # -- timing -------------------------------------------------------------------
@@ -211,15 +253,19 @@ def pct(xs: list[float], q: float) -> float:
     return float(np.percentile(xs, q))
 
 
-def bench_speed(n_videos: int, repeat: int) -> None:
+def bench_speed(n_videos: int, repeat: int, copies: float = 0.03) -> None:
     t0 = time.perf_counter()
-    catalog, history, label_vecs = synthetic_library(n_videos)
-    print(f"synthetic library: {catalog.n} videos, {catalog.graph.by_video.nnz} edges, {len(history)} events "
-          f"({time.perf_counter() - t0:.1f}s to generate)")
+    catalog, history, label_vecs = synthetic_library(n_videos, copies=copies)
+    groups = copy_groups(catalog)
+    print(f"synthetic library: {catalog.n} videos ({len(groups)} with a copy), {catalog.graph.by_video.nnz} edges, "
+          f"{len(history)} events ({time.perf_counter() - t0:.1f}s to generate)")
 
     t0 = time.perf_counter()
     core = Recommender(catalog, history, label_vectors=label_vecs)
     core_start = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    core.set_duplicates(groups)  # as from_library does with the groups stored in the library
+    print(f"duplicate groups in: {1000 * (time.perf_counter() - t0):.1f} ms")
     collab = core.blender.scorer("collaborative")
     # The NumPy path gets the core's fitted factors (fitting iALS in NumPy on
     # 100k items takes minutes and is not what is being compared here).
@@ -229,7 +275,7 @@ def bench_speed(n_videos: int, repeat: int) -> None:
     ref.item_factors = collab.model.item_factors.copy()
 
     class PrefitALS(NumpyALS):
-        def fit(self, user_items, n_items=None):  # noqa: ANN001 - mirrors the core signature
+        def fit(self, user_items, n_items=None):
             self.user_factors, self.item_factors = ref.user_factors.copy(), ref.item_factors.copy()
             return self
 
@@ -237,6 +283,7 @@ def bench_speed(n_videos: int, repeat: int) -> None:
         return PrefitALS(factors=ref.factors, regularization=ref.regularization, alpha=ref.alpha)
 
     numpy_rec = Recommender(catalog, history, label_vectors=label_vecs, index_factory=NumpyIndex, als_factory=prefit)
+    numpy_rec.set_duplicates(groups)
     numpy_start = time.perf_counter() - t0
     print(f"start-up: core {core_start:.1f}s, numpy {numpy_start:.1f}s (indexes, iALS fit (core only), graph)")
 
@@ -299,12 +346,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--videos", type=int, default=100_000)
     ap.add_argument("--repeat", type=int, default=50)
+    ap.add_argument("--copies", type=float, default=0.03, help="share of videos that have a copy (a duplicate group)")
     ap.add_argument("--quality", action="store_true", help="also run the MovieLens evaluation with implicit")
     ap.add_argument("--no-speed", action="store_true", help="skip the latency part")
     ap.add_argument("--movielens", default="../shared/data/ml-latest-small")
     args = ap.parse_args()
     if not args.no_speed:
-        bench_speed(args.videos, args.repeat)
+        bench_speed(args.videos, args.repeat, args.copies)
     if args.quality:
         print()
         bench_quality(args.movielens)

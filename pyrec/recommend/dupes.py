@@ -4,22 +4,28 @@ Evidence is the set of keyframe perceptual hashes (64-bit DCT pHash; a
 re-encode or resize flips only a few bits) compared with a tolerance on time
 alignment (a trimmed copy has the same frames, shifted), plus optional
 embedding cosine for videos whose keyframes were picked differently.
-Candidates come from hash bands (pigeonhole: hashes within 3 bits share one
-of four 16-bit bands exactly) and from the embedding index, so the work is
-far below all pairs. Groups are the connected components (union-find); the
-best copy is the one with most pixels, then bitrate, then duration.
+Candidates come from hash band pairs (pigeonhole: hashes within 2 bits agree
+exactly on two of their four 16-bit bands) and from the embedding index, so
+the work is far below all pairs. Groups are the connected components
+(union-find); the best copy is the one with most pixels, then bitrate, then
+duration.
 """
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from pyrec.recommend.rerank import popcount64
 from pyrec.recommend.vectors import IndexFactory, core_index
+
+if TYPE_CHECKING:
+    from pyrec.library import Library
 
 
 @dataclass(frozen=True)
@@ -101,40 +107,53 @@ class _UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def candidate_pairs(items: Sequence[DupeItem], *, max_bucket: int = 64, min_hits: int = 2) -> set[tuple[int, int]]:
-    """Pairs sharing an exact 16-bit band of some informative keyframe hash,
-    at least `min_hits` times (bands x keyframes) when both videos have that
-    many informative keyframes. Copies share many (each keyframe, up to four
-    bands); unrelated videos of a large library share one band by chance
-    (1M hashes over 65536 band values), and the exact check of every such
-    pair would dominate the run."""
+def _sorted_unique(a: np.ndarray) -> np.ndarray:
+    """np.unique by sorting (numpy 2.3+ dedupes int arrays by hashing, several
+    times slower than a sort for millions of keys)."""
+    a = np.sort(a)
+    return a[np.r_[True, a[1:] != a[:-1]]] if a.size else a
+
+
+# Candidate keys: two of a hash's four 16-bit bands, side by side (6 pairs).
+_BAND_PAIRS = ((0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3))
+
+
+def candidate_pairs(items: Sequence[DupeItem], *, max_bucket: int = 64) -> set[tuple[int, int]]:
+    """Pairs of videos with a keyframe hash each that agree exactly on two of
+    their four 16-bit bands. Pigeonhole: hashes within 2 bits always do (a
+    re-encode or resize flips 0-2 bits of most frames), and a few flips more
+    still leave some band pair intact on some frames of a copy. A 32-bit key
+    almost never matches by chance, so unrelated videos of a large library
+    share next to no key, and the work is one sort of 6 keys per keyframe
+    (single 16-bit bands are shared by chance by tens of millions of pairs
+    at 100k videos, whose counting took 25 s)."""
     n = len(items)
-    counts = np.zeros(max(n, 1), np.int64)
-    keys: list[np.ndarray] = []
-    for i, it in enumerate(items):
-        h = np.asarray(it.hashes, np.int64)[informative(it.hashes)].view(np.uint64)
-        counts[i] = h.size
-        for band in range(4):  # key: band in the high bits, its 16-bit value below, the video last
-            band_value = ((h >> np.uint64(16 * band)) & np.uint64(0xFFFF)).astype(np.int64)
-            keys.append(((band << 16) | band_value) * n + i)
-    if not keys:
+    if n < 2:
         return set()
-    entries = np.unique(np.concatenate(keys))  # one entry per (bucket, video), sorted by bucket then video
-    bucket, owner = entries // n, entries % n
+    lengths = np.fromiter((np.size(it.hashes) for it in items), np.int64, n)
+    if not lengths.any():
+        return set()
+    hashes = np.concatenate([np.asarray(it.hashes, np.int64).ravel() for it in items])
+    owner = np.repeat(np.arange(n, dtype=np.int64), lengths)
+    keep = informative(hashes)
+    h, owner = hashes[keep].view(np.uint64), owner[keep]
+    bands = [((h >> np.uint64(16 * b)) & np.uint64(0xFFFF)).astype(np.int64) for b in range(4)]
+    # key: band pair in the high bits, its 32-bit value below, the video last
+    keys = np.concatenate([((c << 32) | (bands[a] << 16) | bands[b]) * n + owner for c, (a, b) in enumerate(_BAND_PAIRS)])
+    entries = _sorted_unique(keys)  # one entry per (bucket, video), sorted by bucket then video
+    bucket, video = entries // n, entries % n
     starts = np.flatnonzero(np.r_[True, bucket[1:] != bucket[:-1]])
     sizes = np.diff(np.r_[starts, bucket.size])
     lo_parts, hi_parts = [], []
     for size in np.unique(sizes[(sizes > 1) & (sizes <= max_bucket)]).tolist():  # a huge bucket is a common pattern, not evidence
         first = starts[sizes == size]
         iu, ju = np.triu_indices(size, 1)
-        lo_parts.append(owner[first[:, None] + iu[None, :]].ravel())  # owners ascend within a bucket
-        hi_parts.append(owner[first[:, None] + ju[None, :]].ravel())
+        lo_parts.append(video[first[:, None] + iu[None, :]].ravel())  # videos ascend within a bucket
+        hi_parts.append(video[first[:, None] + ju[None, :]].ravel())
     if not lo_parts:
         return set()
-    pair_keys, hits = np.unique(np.concatenate(lo_parts) * n + np.concatenate(hi_parts), return_counts=True)
-    lo, hi = pair_keys // n, pair_keys % n
-    keep = hits >= np.minimum(min_hits, np.minimum(counts[lo], counts[hi]))
-    return set(zip(lo[keep].tolist(), hi[keep].tolist()))
+    pair_keys = _sorted_unique(np.concatenate(lo_parts) * n + np.concatenate(hi_parts))
+    return set(zip((pair_keys // n).tolist(), (pair_keys % n).tolist()))
 
 
 def find_duplicates(
@@ -175,16 +194,15 @@ def find_duplicates(
             evidence.append((i, j, max(frac, sim)))
 
     members: dict[int, list[int]] = defaultdict(list)
-    for i in range(len(items)):
+    for i in sorted({i for pair in evidence for i in pair[:2]}):  # ascending: ties keep the first
         members[uf.find(i)].append(i)
+    by_root: dict[int, list[tuple[int, int, float]]] = defaultdict(list)
+    for i, j, e in evidence:
+        by_root[uf.find(i)].append((items[i].video_id, items[j].video_id, e))
     groups = []
     for root, idx in members.items():
-        if len(idx) < 2:
-            continue
         best = max(idx, key=lambda i: (items[i].width * items[i].height, items[i].bitrate, items[i].duration, items[i].size))
-        ids = sorted(items[i].video_id for i in idx)
-        ev = [(items[i].video_id, items[j].video_id, e) for i, j, e in evidence if uf.find(i) == root]
-        groups.append(DupeGroup(ids, items[best].video_id, ev))
+        groups.append(DupeGroup(sorted(items[i].video_id for i in idx), items[best].video_id, by_root[root]))
     groups.sort(key=lambda g: g.video_ids[0])
     return groups
 
@@ -284,3 +302,83 @@ class DupeIndex:
             bad[g[consumed[m]]] = True
             hide |= bad[g]
         return m[hide]
+
+
+# -- groups kept in the library ---------------------------------------------------
+# Detection reads every keyframe hash of the library (a second or more at 100k
+# videos), so it runs when the library changes (the end of a scan, `pyrec
+# dupes`), not when a recommender is built: the groups are stored in the
+# library's settings next to a fingerprint of what they were found from.
+
+DETECTION_VERSION = 2  # bump when detection changes: stored groups are then found again
+GROUPS_SETTING = "recommend.duplicate_groups"
+
+
+def library_fingerprint(lib: Library) -> str:
+    """What detection depends on, in three small reads: the number of 'ok'
+    videos, the newest id and the latest `updated_at` among them. Every way a
+    video enters the 'ok' set or gets new keyframes (a scan's upsert, a moved
+    or returning file) stamps `updated_at` with the time; every way out
+    (missing, failed, deleted) lowers the count."""
+    count = lib.count_videos("ok")
+    newest = lib.videos("ok", order="-id", limit=1)
+    touched = lib.videos("ok", order="-updated_at", limit=1)
+    last_id = newest[0].id if newest else 0
+    updated = touched[0].updated_at if touched else 0.0
+    return f"v{DETECTION_VERSION}:{count}:{last_id}:{updated!r}"
+
+
+def stored_groups(lib: Library) -> tuple[str | None, list[DupeGroup]]:
+    """(fingerprint, groups) as last stored; (None, []) when never stored or unreadable."""
+    raw = lib.setting(GROUPS_SETTING)
+    if not raw:
+        return None, []
+    try:
+        data = json.loads(raw)
+        groups = [DupeGroup([int(v) for v in g["ids"]], int(g["best"]), [(int(a), int(b), float(e)) for a, b, e in g["pairs"]])
+                  for g in data["groups"]]
+        return str(data["fingerprint"]), groups
+    except (ValueError, KeyError, TypeError):
+        return None, []  # written by another version: found again
+
+
+def store_groups(lib: Library, fingerprint: str, groups: Sequence[DupeGroup]) -> None:
+    data = {"fingerprint": fingerprint,
+            "groups": [{"ids": g.video_ids, "best": g.best, "pairs": [[a, b, round(e, 4)] for a, b, e in g.pairs]} for g in groups]}
+    lib.set_setting(GROUPS_SETTING, json.dumps(data, separators=(",", ":")))
+
+
+def library_items(lib: Library) -> list[DupeItem]:
+    """Detection input for every 'ok' video: keyframe hashes (one bulk read), size and shape."""
+    keyframes = lib.all_keyframe_hashes()
+    empty = (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64))
+    items = []
+    for v in lib.videos("ok"):
+        hashes, times = keyframes.get(v.id, empty)
+        p = v.probe
+        items.append(DupeItem(v.id, hashes, times, duration=(p.duration or 0.0) if p else 0.0,
+                              width=(p.width or 0) if p else 0, height=(p.height or 0) if p else 0, size=v.file.size or 0))
+    return items
+
+
+def detect_in_library(lib: Library) -> list[DupeGroup]:
+    """Find the groups of the library as it is now and store them (with the
+    fingerprint read first, so a scan writing meanwhile leaves them stale)."""
+    fingerprint = library_fingerprint(lib)
+    groups = find_duplicates(library_items(lib))
+    store_groups(lib, fingerprint, groups)
+    return groups
+
+
+def library_groups(lib: Library, *, detect_below: int | None = None) -> tuple[list[DupeGroup], bool]:
+    """(groups, current). The stored groups when the library has not changed
+    since they were found; else, with fewer than `detect_below` 'ok' videos
+    (detection is cheap there), found now and stored; else the stored ones
+    as they are (their videos that left are dropped by DupeIndex.build, new
+    videos join at the next `detect_in_library`) and current=False."""
+    fingerprint, groups = stored_groups(lib)
+    if fingerprint is not None and fingerprint == library_fingerprint(lib):
+        return groups, True
+    if detect_below is not None and lib.count_videos("ok") < detect_below:
+        return detect_in_library(lib), True
+    return groups, False

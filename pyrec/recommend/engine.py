@@ -16,7 +16,7 @@ from pyrec.recommend.blend import Blended, Blender, Recommendation
 from pyrec.recommend.catalog import ENTITY_KINDS, KIND, Catalog, History
 from pyrec.recommend.collaborative import CollaborativeScorer, ModelFactory
 from pyrec.recommend.content import ContentScorer
-from pyrec.recommend.dupes import DupeGroup, DupeIndex, find_duplicates, group_of
+from pyrec.recommend.dupes import DupeGroup, DupeIndex, group_of, library_groups
 from pyrec.recommend.explain import Reason
 from pyrec.recommend.graph import GraphScorer
 from pyrec.recommend.rerank import NearDuplicates, mmr
@@ -29,6 +29,11 @@ from pyrec.recommend.vectors import IndexFactory, IndexLike, build_index
 
 if TYPE_CHECKING:
     from pyrec.library import Library
+
+# A library this small finds its duplicates while the recommender is built
+# when the stored groups are stale (~0.1 s at 2k videos); a larger one waits
+# for the next scan or `pyrec dupes`.
+DETECT_INLINE_BELOW = 2000
 
 
 class Recommender:
@@ -53,6 +58,7 @@ class Recommender:
         self.diversity = diversity
         self.near_duplicates = near_duplicates or NearDuplicates()
         self.duplicate_groups: list[DupeGroup] = []
+        self.duplicates_current = True  # False: groups older than the catalogue (see from_library)
         self.dupes = DupeIndex.empty(catalog.n)
         made = list(scorers) if scorers is not None else default_scorers(catalog, cfg=cfg, index_factory=index_factory, als_factory=als_factory)
         self.blender = Blender(made, weights)
@@ -60,15 +66,21 @@ class Recommender:
         self._build_views(label_vectors)
 
     @classmethod
-    def from_library(cls, lib: Library, *, duplicates: bool = True, **kwargs: Any) -> Recommender:
-        """With `duplicates`, near-duplicate groups are found once here (keyframe
-        hashes, one bulk read) and every answer treats copies as one video."""
-        from pyrec.recommend.library_source import dupe_items
-
+    def from_library(cls, lib: Library, *, duplicates: bool = True, detect_below: int | None = None,
+                     **kwargs: Any) -> Recommender:
+        """With `duplicates`, every answer treats copies as one video. The
+        groups are read from the library (dupes.library_groups), never found
+        here except in a library of fewer than `detect_below` videos (default
+        DETECT_INLINE_BELOW) whose stored groups are stale; a larger one keeps
+        its stale groups (and `duplicates_current` False) until
+        `dupes.detect_in_library` runs (the service runs it at the end of a
+        scan and for `pyrec dupes`)."""
         catalog = Catalog.from_library(lib)
         rec = cls(catalog, History.from_library(lib, catalog), **kwargs)
         if duplicates:
-            rec.set_duplicates(find_duplicates(dupe_items(lib, catalog)))
+            below = DETECT_INLINE_BELOW if detect_below is None else detect_below
+            groups, rec.duplicates_current = library_groups(lib, detect_below=below)
+            rec.set_duplicates(groups)
         return rec
 
     def _build_views(self, label_vectors: np.ndarray | None) -> None:

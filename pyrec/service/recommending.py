@@ -16,6 +16,12 @@ import numpy as np
 
 from pyrec import views
 from pyrec.recommend.blend import Recommendation
+from pyrec.recommend.dupes import (
+    DupeGroup,
+    detect_in_library,
+    library_fingerprint,
+    stored_groups,
+)
 from pyrec.recommend.engine import Recommender
 from pyrec.service.behaviour import BehaviourMixin, Ref
 
@@ -112,12 +118,11 @@ class RecommendingMixin(BehaviourMixin):
 
     def dupes(self) -> list[dict[str, Any]]:
         """Near-duplicate groups (re-encodes, resizes, trims), best copy suggested.
-        Found once per catalogue when the recommender is built; recommendations
-        treat the copies of a video as that one video."""
-        with self._rec_lock_():
-            groups = list(self._rec().duplicate_groups)
+        Read from the library, found again first when it changed since they
+        were stored (see `refresh_duplicates`); recommendations treat the
+        copies of a video as that one video."""
         out = []
-        for g in groups:
+        for g in self._duplicate_groups():
             items = [views.video_json(self.library.video(v)) for v in g.video_ids]
             best = next(v for v in items if v["id"] == g.best)
             out.append({
@@ -128,6 +133,29 @@ class RecommendingMixin(BehaviourMixin):
                 "pairs": [{"a": a, "b": b, "evidence": round(e, 3)} for a, b, e in g.pairs],
             })
         return out
+
+    def refresh_duplicates(self, *, force: bool = False) -> int:
+        """Find the near-duplicate groups of the library as it is now (unless
+        the stored ones are current, or with `force`), store them in the
+        library, where the recommender reads them when it is built, and hand
+        them to the warm recommender. Call it when a scan ends: it costs about
+        a second per 50k videos and is never paid while serving. Returns the
+        number of groups."""
+        return len(self._duplicate_groups(force=force))
+
+    def _duplicate_groups(self, *, force: bool = False) -> list[DupeGroup]:
+        with self._dupes_lock_():  # one detection at a time; answers keep being served meanwhile
+            fingerprint, groups = stored_groups(self.library)
+            if force or fingerprint is None or fingerprint != library_fingerprint(self.library):
+                groups = detect_in_library(self.library)
+            else:
+                return groups
+        with self._rec_lock_():
+            rec = self._recommender
+            if rec is not None and not self._rec_stale:
+                rec.set_duplicates(groups)
+                rec.duplicates_current = True
+        return groups
 
     @staticmethod
     def evaluate_movielens(directory: str, k: int = 10, seed: int = 0) -> list[dict[str, Any]]:
@@ -153,6 +181,9 @@ class RecommendingMixin(BehaviourMixin):
     def _rec_lock_(self) -> threading.RLock:
         # created on first use: ServiceBase.__init__ knows nothing of recommending
         return self.__dict__.setdefault("_rec_lock", threading.RLock())
+
+    def _dupes_lock_(self) -> threading.Lock:
+        return self.__dict__.setdefault("_dupes_lock", threading.Lock())
 
     def _interaction_recorded(self, profile_id: int, video_id: int, kind: str, event: dict[str, float | None]) -> None:
         with self._rec_lock_():

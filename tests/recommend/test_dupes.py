@@ -10,7 +10,13 @@ import numpy as np
 import pytest
 
 from pyrec.features import pick_keyframes
-from pyrec.recommend.dupes import DupeItem, find_duplicates, hamming_matrix, match_fraction
+from pyrec.recommend.dupes import (
+    DupeItem,
+    candidate_pairs,
+    find_duplicates,
+    hamming_matrix,
+    match_fraction,
+)
 
 
 def reencode(src: Path, dst: Path, *, scale: float, trim_seconds: float) -> None:
@@ -90,3 +96,23 @@ def test_embedding_only_duplicates() -> None:
              DupeItem(3, np.zeros(0, np.int64), np.zeros(0), 60.0, embedding=np.array([0, 1.0, 0], dtype=np.float32))]
     assert find_duplicates(items) == []  # embeddings alone only nominate pairs...
     assert [g.video_ids for g in find_duplicates(items, embedding_only_threshold=0.99)] == [[1, 2]]  # ...unless asked
+
+
+def test_candidates_are_copies_not_chance_band_matches() -> None:
+    """Within 2 bits a keyframe always shares two 16-bit bands with its copy,
+    while of thousands of unrelated videos next to no pair does by chance
+    (~40k pairs here share a single band, ~170 two: what single bands made
+    the verification check)."""
+    rng = np.random.default_rng(11)
+    n = 3000
+    items = [DupeItem(i, rng.integers(-(2**63), 2**63 - 1, size=12, dtype=np.int64), np.arange(12) * 30.0, 360.0)
+             for i in range(n)]
+    for k, src in enumerate((5, 77, 2048)):  # copies with 2, 1 and 0 bits flipped in every frame
+        flips = np.int64([0b11, 0b1, 0][k] << (17 * k))
+        items.append(DupeItem(n + k, items[src].hashes[2:] ^ flips, items[src].times[2:] - 60.0, 300.0, 640, 360))
+    pairs = candidate_pairs(items)
+    assert {(5, n), (77, n + 1), (2048, n + 2)} <= pairs
+    assert len(pairs) <= 5
+    groups = find_duplicates(items)
+    assert [g.video_ids for g in groups] == [[5, n], [77, n + 1], [2048, n + 2]]
+    assert [[(a, b) for a, b, _ in g.pairs] for g in groups] == [[(5, n)], [(77, n + 1)], [(2048, n + 2)]]  # each its own evidence
