@@ -174,3 +174,27 @@ def test_demo_builds_scans_and_shows_shelves(tmp_path: Path, monkeypatch, capsys
     assert main(["demo", "--json"]) == 0  # a second run rescans nothing and keeps the history
     again = json.loads(capsys.readouterr().out)
     assert again["scan"]["unchanged"] == 18 and again["scan"]["added"] == 0
+
+
+def test_names_are_embedded_for_search_only_and_cached_on_disk(service: PyrecService, tmp_path: Path) -> None:
+    cache = tmp_path / "cache" / "name-vectors"
+    assert service.shelves(limit=3)  # the first shelf does not wait for label/tag names
+    assert not cache.exists()
+    assert any(v["title"] == "Whiteout" for v in service.search("a winter storm in the mountains"))
+    (stored,) = cache.iterdir()
+    assert stored.suffix == ".npz" and stored.stat().st_size > 1000
+
+
+def test_a_scan_stores_the_duplicate_groups_it_leads_to(service: PyrecService, tmp_path: Path) -> None:
+    from pyrec.recommend.dupes import library_fingerprint, stored_groups
+
+    fingerprint, groups = stored_groups(service.library)
+    assert fingerprint == library_fingerprint(service.library) and len(groups) == 1
+    copy = tmp_path / "copy.mp4"
+    tidewater = next(v for v in service.videos(limit=None) if v["title"] == "Tidewater")
+    shutil.copy(tidewater["path"], copy)  # a byte-identical second copy in another folder
+    service.scan([tmp_path], remember=False)
+    fingerprint, groups = stored_groups(service.library)
+    assert fingerprint == library_fingerprint(service.library)
+    (group,) = groups
+    assert len(group.video_ids) == 3

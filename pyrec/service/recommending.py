@@ -24,36 +24,45 @@ from pyrec.recommend.dupes import (
 )
 from pyrec.recommend.engine import Recommender
 from pyrec.service.behaviour import BehaviourMixin, Ref
+from pyrec.service.name_vectors import NameVectors
 
 
 class RecommendingMixin(BehaviourMixin):
     _recommender: Recommender | None = None
     _rec_stale: bool = False
+    _names: NameVectors | None = None  # label/tag name embeddings, cached on disk
+    _names_embedded_for: Recommender | None = None  # the recommender they were given to
 
     def _rec(self) -> Recommender:
         """The warm recommender, (re)built when missing or stale."""
         with self._rec_lock_():
             if self._recommender is None or self._rec_stale:
-                rec = Recommender.from_library(self.library)
-                names = rec.catalog.label_names
-                if names:  # "dog on a beach" finds videos labelled dog / seashore
-                    rec.set_label_vectors(self._embed_names(names))
-                entities = rec.search_entities()
-                if entities.size:  # "a winter storm in the mountains" finds videos tagged snow
-                    rec.set_entity_vectors(entities, self._embed_names([rec.catalog.graph.names[e] for e in entities.tolist()]))
-                self._recommender, self._rec_stale = rec, False
+                self._recommender, self._rec_stale = Recommender.from_library(self.library), False
             elif self._recommender.stale():
                 self._recommender.refit()
             return self._recommender
 
-    def _embed_names(self, names: list[str]) -> np.ndarray:
-        """Embeddings of label/tag names, each embedded once per service (a
-        rebuild after a scan only embeds the names that are new)."""
-        cache: dict[str, np.ndarray] = self.__dict__.setdefault("_name_vectors", {})
-        missing = list(dict.fromkeys(n for n in names if n not in cache))
-        if missing:
-            cache.update(zip(missing, self._embed_texts(missing)))
-        return np.stack([cache[n] for n in names]) if names else np.zeros((0, 0), np.float32)
+    def _searchable(self) -> Recommender:
+        """The recommender with its label and tag names embedded, which only
+        search needs: done on the first search after a (re)build, not on the
+        way to the first shelf (2,000 tags are ~2.5 s of MiniLM the first
+        time; later starts read them from the name cache)."""
+        with self._rec_lock_():
+            rec = self._rec()
+            if self._names_embedded_for is not rec:
+                names = rec.catalog.label_names
+                if names:  # "dog on a beach" finds videos labelled dog / seashore
+                    rec.set_label_vectors(self._name_vectors().get(names))
+                entities = rec.search_entities()
+                if entities.size:  # "a winter storm in the mountains" finds videos tagged snow
+                    rec.set_entity_vectors(entities, self._name_vectors().get([rec.catalog.graph.names[e] for e in entities.tolist()]))
+                self._names_embedded_for = rec
+            return rec
+
+    def _name_vectors(self) -> NameVectors:
+        if self._names is None:
+            self._names = NameVectors.for_text_model(self.cache_dir)
+        return self._names
 
     @staticmethod
     def _embed_texts(texts: list[str]) -> np.ndarray:
@@ -113,7 +122,7 @@ class RecommendingMixin(BehaviourMixin):
         vector = self._embed_texts([query])[0]
         p = self.profile(profile)
         with self._rec_lock_():
-            recs = self._rec().search(query, query_vector=vector, fts=fts, n=n, profile=p.id)
+            recs = self._searchable().search(query, query_vector=vector, fts=fts, n=n, profile=p.id)
         return self._items(recs)
 
     def dupes(self) -> list[dict[str, Any]]:
@@ -197,6 +206,9 @@ class RecommendingMixin(BehaviourMixin):
 
     def _library_changed(self) -> None:
         self._rec_stale = True
+        # Copies are looked for once per change of the library, here at the
+        # end of a scan, never while answering (a no-op when nothing changed).
+        self.refresh_duplicates()
 
     def _history_forgotten(self, profile_id: int) -> None:
         self._rec_stale = True
