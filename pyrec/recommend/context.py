@@ -157,7 +157,10 @@ class Habits:
         keep = self.kind_mask[ent]
         ent = ent[keep]
         play_wd, play_dp = np.repeat(wd, reps)[keep], np.repeat(dp, reps)[keep]
-        n_e = g.n_entities
+        # Work over the entities this profile's plays touch, not all of them
+        # (a large library has ~100k people and tags).
+        touched, ent = np.unique(ent, return_inverse=True)
+        n_e = touched.size
         total = np.bincount(ent, minlength=n_e).astype(np.float64)
         n_plays = float(pos.sum())
         best = np.zeros(n_e)
@@ -180,6 +183,12 @@ class Habits:
         ents = np.flatnonzero(best > 0)
         if ents.size == 0:
             return Scores.empty(self.name)
+        best_of = np.zeros(g.n_entities)  # by entity id, for the explanations
+        best_of[touched] = best
+        day_of = np.full(g.n_entities, -1)
+        day_of[touched] = best_day
+        best, best_day = best_of, day_of
+        ents = touched[ents]
         values = np.zeros(cat.n, dtype=np.float32)
         for e in ents.tolist():
             vs, _ = g.by_entity.row(e)
