@@ -129,8 +129,10 @@ class Habits:
     """Lift of each genre/tag in the current (weekday, day part) slot over the
     profile's overall mix, from its positive plays. A prior, never a verdict."""
 
-    def __init__(self, *, name: str = "habits", kinds: tuple[str, ...] = ("genre", "tag"), min_plays: int = 3, smoothing: float = 2.0) -> None:
+    def __init__(self, *, name: str = "habits", kinds: tuple[str, ...] = ("genre", "tag"), min_plays: int = 3,
+                 smoothing: float = 2.0, max_entities: int = 16) -> None:
         self.name = name
+        self.max_entities = max_entities
         self.kinds = kinds
         self.min_plays = min_plays
         self.smoothing = smoothing
@@ -188,7 +190,9 @@ class Habits:
         day_of = np.full(g.n_entities, -1)
         day_of[touched] = best_day
         best, best_day = best_of, day_of
-        ents = touched[ents]
+        # The strongest few carry the habit (a tiebreaker in the blend); each
+        # further genre row would cost a pass over thousands of videos.
+        ents = touched[ents[np.argsort(-best_of[touched[ents]], kind="stable")[: self.max_entities]]]
         values = np.zeros(cat.n, dtype=np.float32)
         for e in ents.tolist():
             vs, _ = g.by_entity.row(e)

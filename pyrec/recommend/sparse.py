@@ -63,8 +63,23 @@ class CSR:
 
     def dot(self, x: np.ndarray) -> np.ndarray:
         """self @ x for a dense vector x over columns."""
+        if self.nnz == 0:
+            return np.zeros(self.shape[0], np.float32)
         prod = self.data * np.asarray(x, dtype=np.float32)[self.indices]
-        return np.bincount(self.row_of_entry(), weights=prod, minlength=self.shape[0]).astype(np.float32)
+        # Rows are contiguous runs: one reduceat is about twice as fast as a
+        # weighted bincount (no float64 copy), which matters on 1M-edge graphs.
+        starts, empty = self._row_runs
+        out = np.zeros(self.shape[0], np.float32)
+        out[: starts.size] = np.add.reduceat(prod, starts)
+        out[empty] = 0.0  # reduceat returns the run's first element for an empty run
+        return out
+
+    @cached_property
+    def _row_runs(self) -> tuple[np.ndarray, np.ndarray]:
+        """Start of every row up to the last one that starts inside the data
+        (the trailing empty rows stay 0), and which rows are empty."""
+        last = int(np.searchsorted(self.indptr[:-1], self.nnz, side="left"))
+        return self.indptr[:last], np.diff(self.indptr) == 0
 
     def rdot(self, y: np.ndarray) -> np.ndarray:
         """y @ self for a dense vector y over rows (sums rows weighted by y)."""

@@ -23,6 +23,25 @@ def test_csr_products_match_dense() -> None:
     assert np.allclose(m.transpose().rdot(x), m.dot(x), atol=1e-6)
 
 
+def test_csr_dot_with_empty_rows_anywhere() -> None:
+    rng = np.random.default_rng(3)
+    dense = rng.random((6, 4)) * (rng.random((6, 4)) < 0.6)
+    dense[[0, 2, 5]] = 0.0  # empty first, middle and last rows: reduceat's edge cases
+    r, c = np.nonzero(dense)
+    m = CSR.from_coo(r, c, dense[r, c], (6, 4))
+    x = rng.random(4)
+    assert np.allclose(m.dot(x), dense @ x, atol=1e-6)
+    assert m.dot(x)[[0, 2, 5]].tolist() == [0.0, 0.0, 0.0]
+    empty = CSR.from_coo(np.zeros(0), np.zeros(0), np.zeros(0), (3, 4))
+    assert empty.dot(x).tolist() == [0.0, 0.0, 0.0]
+    for _ in range(300):  # every sparsity from empty to full, odd shapes
+        rows, cols = int(rng.integers(1, 9)), int(rng.integers(1, 6))
+        d = rng.random((rows, cols)) * (rng.random((rows, cols)) < rng.random())
+        r, c = np.nonzero(d)
+        x = rng.random(cols)
+        assert np.allclose(CSR.from_coo(r, c, d[r, c], (rows, cols)).dot(x), d @ x, atol=1e-6)
+
+
 def test_kmeans_finds_planted_clusters() -> None:
     rng = np.random.default_rng(1)
     centres = normalise_rows(rng.normal(size=(3, 16)))
