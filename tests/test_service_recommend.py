@@ -198,3 +198,20 @@ def test_a_scan_stores_the_duplicate_groups_it_leads_to(service: PyrecService, t
     assert fingerprint == library_fingerprint(service.library)
     (group,) = groups
     assert len(group.video_ids) == 3
+
+
+def test_a_model_due_a_retrain_is_refitted_in_the_background(service: PyrecService) -> None:
+    ids = _ids(service)
+    titles = sorted(ids)[:8]
+    service.recommend(n=3)  # builds the warm recommender (nothing to say yet: no history)
+    for i in range(50):  # the collaborative model asks for a retrain after 50 online updates
+        service.record_play(ids[titles[i % len(titles)]], watched_seconds=2.0, position=2.0)
+    serving = service._recommender
+    assert serving is not None and serving.stale()
+    assert service.recommend(n=3)  # answered by the current model; the retrain starts behind it
+    service.record_play(ids[titles[0]], watched_seconds=2.0, position=2.0)  # during or after the retrain
+    assert service.wait_for_retrain(timeout=120)
+    fresh = service._recommender
+    assert fresh is not serving and not fresh.stale()
+    assert len(fresh.history) == 51  # nothing recorded meanwhile was lost
+    assert service.recommend(n=3)

@@ -5,8 +5,9 @@ recommend / shelves / similar / search; `record` folds a new play in at once.
 
 from __future__ import annotations
 
+import copy
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -60,7 +61,11 @@ class Recommender:
         self.duplicate_groups: list[DupeGroup] = []
         self.duplicates_current = True  # False: groups older than the catalogue (see from_library)
         self.dupes = DupeIndex.empty(catalog.n)
-        made = list(scorers) if scorers is not None else default_scorers(catalog, cfg=cfg, index_factory=index_factory, als_factory=als_factory)
+        # How to make a fresh set of scorers for a background retrain; scorers
+        # the caller made cannot be re-made (see `retrained`).
+        self._make_scorers: Callable[[], list[Scorer]] | None = None if scorers is not None else (
+            lambda: default_scorers(catalog, cfg=cfg, index_factory=index_factory, als_factory=als_factory))
+        made = list(scorers) if scorers is not None else self._make_scorers()
         self.blender = Blender(made, weights)
         self.blender.fit(catalog, history)
         self._build_views(label_vectors)
@@ -230,6 +235,23 @@ class Recommender:
     def stale(self) -> bool:
         """True when a full refit is due (see CollaborativeScorer.stale)."""
         return any(s.stale(self.catalog) for s in self.blender.scorers if isinstance(s, CollaborativeScorer))
+
+    def retrained(self, history: History) -> Recommender | None:
+        """A new recommender fitted from scratch on `history` (same catalogue,
+        weights, duplicate groups and search vectors). This one is not touched
+        and keeps answering meanwhile: the service runs this in a background
+        thread and swaps the result in. None when the scorers were made by the
+        caller and cannot be re-made (then `refit` in place is the way)."""
+        if self._make_scorers is None:
+            return None
+        fresh = copy.copy(self)
+        fresh.history = history
+        fresh.blender = Blender(self._make_scorers(), self.blender.weights)
+        fresh.blender.fit(self.catalog, history)
+        fresh._build_views(self.searcher.label_vectors)
+        if self.searcher.entity_vectors is not None:
+            fresh.searcher.set_entity_vectors(self.searcher.entities, self.searcher.entity_vectors)
+        return fresh
 
     def refit(self, catalog: Catalog | None = None, history: History | None = None) -> None:
         if catalog is not None:

@@ -9,7 +9,9 @@ worker pool while the CLI and other threads may record events.
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 from typing import Any
 
 import numpy as np
@@ -26,21 +28,66 @@ from pyrec.recommend.engine import Recommender
 from pyrec.service.behaviour import BehaviourMixin, Ref
 from pyrec.service.name_vectors import NameVectors
 
+log = logging.getLogger(__name__)
+RETRAIN_BACKOFF = 300.0  # seconds before a failed background retrain is tried again
+
 
 class RecommendingMixin(BehaviourMixin):
     _recommender: Recommender | None = None
     _rec_stale: bool = False
     _names: NameVectors | None = None  # label/tag name embeddings, cached on disk
     _names_embedded_for: Recommender | None = None  # the recommender they were given to
+    _retrain: threading.Thread | None = None  # the background retrain, while it runs
+    _retrain_backlog: list[tuple[int, int, str, dict[str, Any]]]  # events recorded meanwhile (set per retrain)
+    _retrain_failed_at: float = -float("inf")
 
     def _rec(self) -> Recommender:
-        """The warm recommender, (re)built when missing or stale."""
+        """The warm recommender, built when missing or after a scan. When its
+        collaborative model is due a retrain (many plays folded in online, or
+        days old), a fresh one is fitted in a background thread and swapped in;
+        this one keeps answering meanwhile."""
         with self._rec_lock_():
             if self._recommender is None or self._rec_stale:
                 self._recommender, self._rec_stale = Recommender.from_library(self.library), False
             elif self._recommender.stale():
-                self._recommender.refit()
+                self._retrain_in_background(self._recommender)
             return self._recommender
+
+    def _retrain_in_background(self, rec: Recommender) -> None:
+        """Called with the lock held. One retrain at a time; after a failure,
+        the next try waits RETRAIN_BACKOFF seconds (answers never stop)."""
+        if self._retrain is not None and self._retrain.is_alive():
+            return
+        if time.monotonic() - self._retrain_failed_at < RETRAIN_BACKOFF:
+            return
+        snapshot, self._retrain_backlog = rec.history, []
+
+        def work() -> None:
+            try:
+                fresh = rec.retrained(snapshot)
+            except Exception:  # a failed retrain must not take answers down
+                log.exception("background retrain failed; the current model keeps answering")
+                self._retrain_failed_at = time.monotonic()
+                return
+            with self._rec_lock_():
+                if fresh is None:  # caller-made scorers: refit in place, as before
+                    rec.refit()
+                elif self._recommender is rec and not self._rec_stale:
+                    for event in self._retrain_backlog:  # plays recorded while it trained
+                        fresh.record(*event[:3], **event[3])
+                    self._recommender = fresh
+                self._retrain_backlog = []
+
+        self._retrain = threading.Thread(target=work, name="pyrec-retrain", daemon=True)
+        self._retrain.start()
+
+    def wait_for_retrain(self, timeout: float | None = None) -> bool:
+        """Block until a background retrain (if any) has finished; False on timeout."""
+        thread = self._retrain
+        if thread is not None:
+            thread.join(timeout)
+            return not thread.is_alive()
+        return True
 
     def _searchable(self) -> Recommender:
         """The recommender with its label and tag names embedded, which only
@@ -201,8 +248,10 @@ class RecommendingMixin(BehaviourMixin):
                 return  # built fresh (with this event) on the next request
             watched, duration = event["watched_seconds"], event["duration"]
             fraction = min(1.0, watched / duration) if watched is not None and duration else None
-            rec.record(profile_id, video_id, kind, value=event["value"], fraction=fraction,
-                       position=event["position"], timestamp=event["at"])
+            fields = {"value": event["value"], "fraction": fraction, "position": event["position"], "timestamp": event["at"]}
+            rec.record(profile_id, video_id, kind, **fields)
+            if self._retrain is not None and self._retrain.is_alive():
+                self._retrain_backlog.append((profile_id, video_id, kind, fields))
 
     def _library_changed(self) -> None:
         self._rec_stale = True
