@@ -35,7 +35,7 @@ import struct
 import sys
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -269,7 +269,7 @@ class ImplicitALS:
         if recalculate_user:
             queries = np.empty((len(ids), self.factors), dtype=np.float32)
             _core.als_solve_exact(
-                csr, queries, item_f, self._gram_items(), self.regularization, self.alpha, self.num_threads
+                cast("_core.AlsCsr", csr), queries, item_f, self._gram_items(), self.regularization, self.alpha, self.num_threads
             )
         else:
             _check_range(ids, users.shape[0], "userid")

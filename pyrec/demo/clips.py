@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
 import cv2
 import numpy as np
@@ -28,7 +29,7 @@ def _vertical_gradient(h: int, w: int, top: tuple[int, int, int], bottom: tuple[
 
 
 def _ocean(h: int, w: int, i: int, t: float, rng: np.random.Generator) -> Frame:
-    sky = tuple(int(c) for c in rng.integers(140, 256, 3))
+    sky = cast("tuple[int, int, int]", tuple(int(c) for c in rng.integers(140, 256, 3)))
     img = _vertical_gradient(h, w, sky, (120, 60, 10))  # BGR: sky to deep sea
     horizon = int(h * rng.uniform(0.2, 0.5))
     for k in range(int(rng.integers(4, 10))):  # moving wave crests
@@ -134,7 +135,7 @@ def render_clip(
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     w, h = size
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), fps, (w, h))
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), fps, (w, h))  # type: ignore[attr-defined]
     if not writer.isOpened():
         raise RuntimeError(f"{path}: OpenCV cannot write mp4v video here")
     painter = STYLES[style]

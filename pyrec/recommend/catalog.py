@@ -183,7 +183,7 @@ class CatalogBuilder:
 
     def build(self) -> Catalog:
         n = len(self._videos)
-        cols = list(zip(*self._videos)) if n else [[] for _ in range(8)]
+        cols: list[Sequence[Any]] = list(zip(*self._videos)) if n else [[] for _ in range(8)]
         ids = np.array(cols[0], dtype=np.int64)
         pos = {int(v): i for i, v in enumerate(ids.tolist())}
 
@@ -282,7 +282,7 @@ class History:
     def from_events(cls, events: Iterable[Sequence[Any]]) -> History:
         """Events as (profile, video position, kind name, value, fraction, position, timestamp)."""
         rows = list(events)
-        cols = list(zip(*rows)) if rows else [[] for _ in range(7)]
+        cols: list[Sequence[Any]] = list(zip(*rows)) if rows else [[] for _ in range(7)]
         return cls(
             profile=np.array(cols[0], dtype=np.int64),
             video=np.array(cols[1], dtype=np.int64),

@@ -63,9 +63,11 @@ class Recommender:
         self.dupes = DupeIndex.empty(catalog.n)
         # How to make a fresh set of scorers for a background retrain; scorers
         # the caller made cannot be re-made (see `retrained`).
-        self._make_scorers: Callable[[], list[Scorer]] | None = None if scorers is not None else (
-            lambda: default_scorers(catalog, cfg=cfg, index_factory=index_factory, als_factory=als_factory))
-        made = list(scorers) if scorers is not None else self._make_scorers()
+        def make_scorers() -> list[Scorer]:
+            return default_scorers(catalog, cfg=cfg, index_factory=index_factory, als_factory=als_factory)
+
+        self._make_scorers: Callable[[], list[Scorer]] | None = None if scorers is not None else make_scorers
+        made = list(scorers) if scorers is not None else make_scorers()
         self.blender = Blender(made, weights)
         self.blender.fit(catalog, history)
         self._build_views(label_vectors)

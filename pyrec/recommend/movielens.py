@@ -46,9 +46,9 @@ def load_movielens(
 
     first_seen: dict[int, float] = {}
     for r in ratings:
-        m, t = int(r["movieId"]), float(r["timestamp"])
-        if t < first_seen.get(m, np.inf):
-            first_seen[m] = t
+        movie_id, ts = int(r["movieId"]), float(r["timestamp"])
+        if ts < first_seen.get(movie_id, np.inf):
+            first_seen[movie_id] = ts
     movie_tags: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for t in tags:
         name = " ".join(t["tag"].lower().split())

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 
@@ -191,7 +192,7 @@ class SemanticSearch:
                     parts["tags"] = tags / tags.max()
         if not parts:
             return []
-        total = sum(self.weights.get(k, 0.0) * v for k, v in parts.items())
+        total = cast(np.ndarray, sum(self.weights.get(k, 0.0) * v for k, v in parts.items()))  # parts is non-empty
         best = top_positive(total, n, allowed)
         hits = []
         for p in best.tolist():

@@ -141,7 +141,7 @@ def preferences(history: History, n: int, durations: np.ndarray, cfg: SignalConf
     positive_time = _last_time(v, np.where(w > 0, history.timestamp, -np.inf), m)
 
     def dense(values: np.ndarray, fill: float | bool, dtype: type) -> np.ndarray:
-        out = np.full(n, fill, dtype=dtype)
+        out: np.ndarray = np.full(n, fill, dtype=dtype)
         out[uniq] = values
         return out
 

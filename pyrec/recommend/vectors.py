@@ -8,11 +8,14 @@ very same pipeline and compare.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol, cast
 
 import numpy as np
 
 from pyrec.recommend.catalog import Embeddings, normalise_rows, small_matmul_t
+
+if TYPE_CHECKING:
+    from pyrec.core.vector_index import DType, Metric
 
 
 class IndexLike(Protocol):
@@ -31,7 +34,8 @@ IndexFactory = Callable[[int, str, str], IndexLike]
 def core_index(dim: int, metric: str = "cosine", dtype: str = "f32") -> IndexLike:
     from pyrec.core import VectorIndex
 
-    return VectorIndex(dim, metric=metric, dtype=dtype)
+    # Checked by the core; the factory signature keeps plain strings.
+    return VectorIndex(dim, metric=cast("Metric", metric), dtype=cast("DType", dtype))
 
 
 class ReducedIndex:
