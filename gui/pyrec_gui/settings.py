@@ -11,6 +11,22 @@ from PySide6.QtCore import QByteArray, QSettings
 from pyrec import paths
 
 
+class Flag:
+    """A yes/no preference stored under `key`. INI files give strings back
+    ("true"), so reading normalises to bool."""
+
+    def __init__(self, key: str, default: bool) -> None:
+        self.key, self.default = key, default
+
+    def __get__(self, settings: Settings | None, owner: type | None = None) -> bool:
+        if settings is None:
+            return self.default
+        return settings._bool(self.key, self.default)
+
+    def __set__(self, settings: Settings, value: bool) -> None:
+        settings._qs.setValue(self.key, bool(value))
+
+
 class Settings:
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         self.path = Path(path) if path else paths.config_dir() / "gui.ini"
@@ -20,21 +36,8 @@ class Settings:
         value = self._qs.value(key, default)
         return value in (True, "true", "1", 1) if not isinstance(value, bool) else value
 
-    @property
-    def rescan_on_start(self) -> bool:
-        return self._bool("scan/rescan_on_start", False)
-
-    @rescan_on_start.setter
-    def rescan_on_start(self, value: bool) -> None:
-        self._qs.setValue("scan/rescan_on_start", bool(value))
-
-    @property
-    def watch_folders(self) -> bool:
-        return self._bool("scan/watch_folders", True)
-
-    @watch_folders.setter
-    def watch_folders(self, value: bool) -> None:
-        self._qs.setValue("scan/watch_folders", bool(value))
+    rescan_on_start = Flag("scan/rescan_on_start", False)
+    watch_folders = Flag("scan/watch_folders", True)
 
     @property
     def profile(self) -> str | None:
@@ -45,14 +48,7 @@ class Settings:
     def profile(self, value: str | None) -> None:
         self._qs.setValue("profile/current", value or "")
 
-    @property
-    def desktop_entry_offered(self) -> bool:
-        """The app asked once whether to add itself to the applications menu."""
-        return self._bool("desktop/entry_offered", False)
-
-    @desktop_entry_offered.setter
-    def desktop_entry_offered(self, value: bool) -> None:
-        self._qs.setValue("desktop/entry_offered", bool(value))
+    desktop_entry_offered = Flag("desktop/entry_offered", False)  # asked once about the applications menu
 
     @property
     def geometry(self) -> QByteArray | None:

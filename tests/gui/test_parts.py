@@ -10,6 +10,7 @@ from pyrec_gui import icons, theme
 from pyrec_gui.models.items import ItemsModel, Role, format_duration, progress_of
 from pyrec_gui.notices import NoticeAction, NoticeBar
 from pyrec_gui.playback import infer_watched
+from pyrec_gui.settings import Settings
 from pyrec_gui.thumbnails import ThumbnailCache, cover
 from pyrec_gui.workers import ServiceRunner
 from PySide6.QtCore import QSize
@@ -156,3 +157,16 @@ def test_the_binding_refcount_guard_keeps_a_busy_app_alive(tmp_path) -> None:
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 0, done.stderr[-500:]
     assert done.stdout.strip() == "alive True"
+
+
+def test_settings_flags_read_ini_strings_and_round_trip(tmp_path: Path) -> None:
+    ini = tmp_path / "gui.ini"
+    ini.write_text("[scan]\nwatch_folders=false\nrescan_on_start=true\n", encoding="utf-8")
+    settings = Settings(ini)
+    assert settings.watch_folders is False and settings.rescan_on_start is True
+    assert settings.desktop_entry_offered is False  # the default when absent
+    settings.desktop_entry_offered = True
+    settings.watch_folders = True
+    settings._qs.sync()
+    again = Settings(ini)
+    assert again.desktop_entry_offered is True and again.watch_folders is True
