@@ -81,6 +81,12 @@ class RecommendingMixin(BehaviourMixin):
         self._retrain = threading.Thread(target=work, name="pyrec-retrain", daemon=True)
         self._retrain.start()
 
+    def close(self) -> None:
+        # A retrain still fitting would outlive the service (and may be inside
+        # the native core when the interpreter exits): let it finish first.
+        self.wait_for_retrain(timeout=60.0)
+        super().close()
+
     def wait_for_retrain(self, timeout: float | None = None) -> bool:
         """Block until a background retrain (if any) has finished; False on timeout."""
         thread = self._retrain
