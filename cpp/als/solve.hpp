@@ -9,6 +9,7 @@
 // pure C++ (no Python), take validated inputs, and may run on many threads.
 #pragma once
 #include <cstdint>
+#include <cstring>
 
 #include "als/csr.hpp"
 
@@ -27,6 +28,21 @@ void solve_cg(const Csr& C, float* X, const float* Y, const double* gram, int n,
 // (only possible with regularization 0).
 void solve_exact(const Csr& C, float* X, const float* Y, const double* gram, int n, double regularization,
                  double alpha, int threads);
+
+// The per-row loop both solvers run over rows [begin, end) of C: a row with no
+// entries gets x_u = 0 (the n floats at X + u * n), any other row
+// solve(u, x_u, items, values, m) with its m column ids and values.
+template <class Solve>
+inline void solve_rows(const Csr& C, float* X, int n, int64_t begin, int64_t end, Solve&& solve) {
+    for (int64_t u = begin; u < end; ++u) {
+        float* x = X + u * n;
+        const int64_t lo = C.indptr()[u], m = C.indptr()[u + 1] - lo;
+        if (m == 0)
+            std::memset(x, 0, sizeof(float) * n);
+        else
+            solve(u, x, C.indices() + lo, C.data() + lo, m);
+    }
+}
 
 // out = Yᵀ Y (double, n × n, full symmetric) for the `rows` × n matrix Y.
 void gram(const float* Y, int64_t rows, int n, double* out, int threads);

@@ -41,15 +41,7 @@ void solve_cg(const Csr& C, float* X, const float* Y, const double* gram, int n,
         float* r = s.r.data();
         float* p = s.p.data();
         float* ap = s.ap.data();
-        for (int64_t u = begin; u < end; ++u) {
-            float* x = X + u * n;
-            const int64_t lo = C.indptr()[u], m = C.indptr()[u + 1] - lo;
-            if (m == 0) {
-                std::memset(x, 0, sizeof(float) * n);
-                continue;
-            }
-            const int32_t* items = C.indices() + lo;
-            const float* values = C.data() + lo;
+        solve_rows(C, X, n, begin, end, [&](int64_t, float* x, const int32_t* items, const float* values, int64_t m) {
             s.fit(m);
             for (int64_t k = 0; k < m; ++k) {
                 const float c = calpha * values[k];
@@ -61,7 +53,7 @@ void solve_cg(const Csr& C, float* X, const float* Y, const double* gram, int n,
             K.cg_apply(G.data(), -1.0f, Y, items, s.a.data(), s.b_res.data(), m, x, r, n);
             std::memcpy(p, r, sizeof(float) * n);
             float rsold = K.dot(r, r, n);
-            if (rsold < 1e-20f) continue;
+            if (rsold < 1e-20f) return;
             for (int it = 0; it < cg_steps; ++it) {
                 K.cg_apply(G.data(), 1.0f, Y, items, nullptr, s.b_ap.data(), m, p, ap, n);  // ap = A p
                 const float pap = K.dot(p, ap, n);
@@ -77,7 +69,7 @@ void solve_cg(const Csr& C, float* X, const float* Y, const double* gram, int n,
                 for (int j = 0; j < n; ++j) p[j] = r[j] + beta * p[j];
                 rsold = rsnew;
             }
-        }
+        });
     });
 }
 

@@ -29,16 +29,7 @@ void solve_exact(const Csr& C, float* X, const float* Y, const double* gram, int
 
     parallel_for(rows, chunk, workers, [&](int64_t begin, int64_t end, int worker) {
         ExactScratch& s = scratch[worker];
-        for (int64_t u = begin; u < end; ++u) {
-            float* x = X + u * n;
-            const int64_t lo = C.indptr()[u], m = C.indptr()[u + 1] - lo;
-            if (m == 0) {
-                std::memset(x, 0, sizeof(float) * n);
-                continue;
-            }
-            const int32_t* items = C.indices() + lo;
-            const float* values = C.data() + lo;
-
+        solve_rows(C, X, n, begin, end, [&](int64_t u, float* x, const int32_t* items, const float* values, int64_t m) {
             // A = YᵀY + reg I, then the observed items' extra weight (c - 1).
             std::memcpy(s.A.data(), gram, sizeof(double) * n * n);
             for (int j = 0; j < n; ++j) s.A[static_cast<size_t>(j) * n + j] += regularization;
@@ -63,7 +54,7 @@ void solve_exact(const Csr& C, float* X, const float* Y, const double* gram, int
                     throw std::invalid_argument("row " + std::to_string(u) +
                                                 ": the solution is not finite; are the confidences too large?");
             }
-        }
+        });
     });
 }
 
