@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from pyrec_gui import icons, theme
-from pyrec_gui.models.items import ItemsModel, Role, format_duration, progress_of
+from pyrec_gui.models.items import ItemsModel, Role, format_duration, keyframe_stamps, progress_of
 from pyrec_gui.notices import NoticeAction, NoticeBar
 from pyrec_gui.playback import infer_watched
 from pyrec_gui.settings import Settings
@@ -170,3 +170,8 @@ def test_settings_flags_read_ini_strings_and_round_trip(tmp_path: Path) -> None:
     settings._qs.sync()
     again = Settings(ini)
     assert again.desktop_entry_offered is True and again.watch_folders is True
+
+
+def test_keyframe_stamps_tell_frames_of_a_short_clip_apart() -> None:
+    assert keyframe_stamps([0.0, 62.4, 3725.0]) == ["0:00", "1:02", "1:02:05"]
+    assert keyframe_stamps([0.0, 0.4, 1.6, None]) == ["0:00.0", "0:00.4", "0:01.6", "0:00.0"]

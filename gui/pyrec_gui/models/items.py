@@ -47,6 +47,16 @@ def format_duration(seconds: float | None) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
+def keyframe_stamps(times: list[float | None]) -> list[str]:
+    """Labels for a strip of keyframes: m:ss, or m:ss.s for all of them when
+    whole seconds would show two frames of a short clip at the same time."""
+    seconds = [max(float(t or 0.0), 0.0) for t in times]
+    whole = [format_duration(t) or "0:00" for t in seconds]
+    if len(set(whole)) == len(whole):
+        return whole
+    return [f"{int(t // 60)}:{t % 60:04.1f}" for t in seconds]
+
+
 def resume_position(video: dict[str, Any]) -> float | None:
     """Where playback stopped, in seconds: a "position" field, or the data of a
     "continue" reason (how recommendations explain Continue watching)."""

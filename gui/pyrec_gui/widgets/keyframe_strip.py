@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pyrec_gui.models.items import Role, format_duration
+from pyrec_gui.models.items import Role, keyframe_stamps
 from pyrec_gui.thumbnails import ThumbnailCache
 from pyrec_gui.workers import ServiceRunner
 
@@ -82,6 +82,7 @@ class KeyframeStrip(QFrame):
         dpr = self.devicePixelRatioF()
         small = QFont(self.font())
         small.setPointSizeF(max(7.0, small.pointSizeF() * 0.78))
+        stamps = keyframe_stamps([frame.get("time") for frame in self.keyframes])
         for i, frame in enumerate(self.keyframes):
             rect = self.frame_rect(i)
             path = QPainterPath()
@@ -93,7 +94,7 @@ class KeyframeStrip(QFrame):
                 painter.drawPixmap(rect, pixmap)
             else:
                 painter.fillRect(rect, pal.color(QPalette.ColorRole.Mid))
-            stamp = format_duration(frame.get("time")) or "0:00"
+            stamp = stamps[i]
             painter.setFont(small)
             box = QRect(rect.left() + 4, rect.bottom() - 16, painter.fontMetrics().horizontalAdvance(stamp) + 8, 14)
             painter.fillRect(box, QColor(0, 0, 0, 150))
