@@ -36,18 +36,6 @@ def video_json(v: VideoInfo) -> dict[str, Any]:
     }
 
 
-def continue_position(item: dict[str, Any]) -> float | None:
-    """Where a recommended video's playback stopped, from its "continue" reason
-    (Continue watching explains itself with the position), else None."""
-    for detail in item.get("reason_details") or ():
-        data = detail.get("data") if isinstance(detail, dict) else None
-        if detail.get("kind") == "continue" and isinstance(data, dict):
-            value = data.get("position")
-            if isinstance(value, (int, float)) and value >= 0:
-                return float(value)
-    return None
-
-
 def keyframe_json(k: Keyframe) -> dict[str, Any]:
     return {"time": round(k.time, 3), "thumbnail": k.thumbnail, "phash": f"{k.phash & 0xFFFFFFFFFFFFFFFF:016x}"}
 

@@ -129,12 +129,17 @@ class RecommendingMixin(BehaviourMixin):
         out = []
         for r in recs:
             video = views.video_json(self.library.video(r.video_id))
-            out.append(video | {
+            item = video | {
                 "thumbnail": thumbs.get(r.video_id),
                 "score": round(float(r.score), 6),
                 "reasons": [reason.text for reason in r.reasons if reason.text],
                 "reason_details": [reason.to_json() for reason in r.reasons],
-            })
+            }
+            # A video being continued says where playback stopped (the card's progress bar).
+            resume = next((reason.data.get("position") for reason in r.reasons if reason.kind == "continue"), None)
+            if resume is not None:
+                item["position"] = float(resume)
+            out.append(item)
         return out
 
     # -- answers ----------------------------------------------------------------
@@ -183,9 +188,11 @@ class RecommendingMixin(BehaviourMixin):
         Read from the library, found again first when it changed since they
         were stored (see `refresh_duplicates`); recommendations treat the
         copies of a video as that one video."""
+        groups = self._duplicate_groups()
+        thumbs = self.library.first_thumbnails([v for g in groups for v in g.video_ids])
         out = []
-        for g in self._duplicate_groups():
-            items = [views.video_json(self.library.video(v)) for v in g.video_ids]
+        for g in groups:
+            items = [views.video_json(self.library.video(v)) | {"thumbnail": thumbs.get(v)} for v in g.video_ids]
             best = next(v for v in items if v["id"] == g.best)
             out.append({
                 "items": items,
