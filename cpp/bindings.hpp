@@ -7,4 +7,5 @@ namespace pyrec {
 void bind_simd(pybind11::module_& m);          // cpp/simd/
 void bind_vector_index(pybind11::module_& m);  // cpp/index/
 void bind_als(pybind11::module_& m);           // cpp/als/
+void bind_sandbox(pybind11::module_& m);       // cpp/sandbox/
 }  // namespace pyrec

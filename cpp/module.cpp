@@ -4,10 +4,11 @@
 #define PYREC_MACRO_STRINGIFY(x) PYREC_STRINGIFY(x)
 
 PYBIND11_MODULE(_core, m) {
-    m.doc() = "pyrec native core: SIMD top-k vector search and implicit ALS";
+    m.doc() = "pyrec native core: SIMD top-k vector search, implicit ALS and process guards";
     pyrec::bind_simd(m);
     pyrec::bind_vector_index(m);
     pyrec::bind_als(m);
+    pyrec::bind_sandbox(m);
 #ifdef PYREC_VERSION_INFO
     m.attr("__version__") = PYREC_MACRO_STRINGIFY(PYREC_VERSION_INFO);
 #else

@@ -1,23 +1,28 @@
-"""Local-only by construction: refuse every network socket pyrec's Python code
-(or any library it imports) tries to open.
+"""Local-only by construction: refuse every network socket pyrec's code, or
+any library it loads, tries to open. Two layers, installed together:
 
-``install()`` adds a ``sys.addaudithook`` hook. CPython raises an audit event
-before every connect, bind, sendto/sendmsg and name lookup, in the C socket
-module itself, so the hook sees calls made through ``socket``, ``_socket``,
-``http.client``, ``urllib``, ``requests``… alike. The hook raises
-:class:`pyrec.errors.NetworkBlockedError` and the call never reaches the OS.
+1. A kernel filter (``pyrec._core.deny_network``, seccomp on Linux): every
+   ``socket()`` call for a family other than AF_UNIX/AF_NETLINK fails with
+   EPERM, in every thread and every child process, whatever language made
+   it. Native code (ONNX Runtime, FFmpeg, Qt, ctypes) cannot get past it.
+2. A ``sys.addaudithook`` hook, the readable error path: CPython raises an
+   audit event before a socket is created, before every connect, bind,
+   sendto/sendmsg and name lookup, so Python code gets a
+   :class:`pyrec.errors.NetworkBlockedError` naming what was refused instead
+   of a bare EPERM, and a name lookup never reaches the resolver.
 
 What is allowed, and why:
-- AF_UNIX sockets (an address that is a path or an abstract name): they never
-  leave the machine; multiprocessing managers and D-Bus use them.
+- AF_UNIX sockets: they never leave the machine; X11, D-Bus and
+  multiprocessing use them.
+- AF_NETLINK, natively only: it talks to the local kernel (udev, interface
+  lists); refusing it breaks desktop libraries and gains nothing.
 - Nothing else, not even loopback: a local proxy would forward loopback
-  traffic anywhere. multiprocessing "spawn" pools talk over pipes (no socket
-  events at all), and Qt's offscreen platform opens no sockets from Python.
+  traffic anywhere. multiprocessing "spawn" pools talk over pipes.
 
-An audit hook cannot be removed, so this is one-way: call it from entry
-points (CLI, GUI, scan workers), not from library code. It does not see
-native code that calls libc directly (a C extension, ctypes); pyrec ships no
-such code, and ONNX Runtime's telemetry is switched off here too.
+Both layers are one-way (neither can be removed), so call ``install()`` from
+entry points (CLI, GUI, scan workers), not from library code. ONNX Runtime's
+telemetry is switched off before it can load (see ``pyrec/__init__.py``);
+the kernel filter makes sure nothing slips past that switch either.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from __future__ import annotations
 import socket
 import sys
 import threading
+from dataclasses import dataclass
 from typing import Any
 
 from pyrec.errors import NetworkBlockedError
@@ -42,8 +48,30 @@ _LOOKUP_EVENTS = frozenset(
     }
 )
 
+# socket(family=-1) reaches the C level only with an existing file descriptor
+# (socket.socket(fileno=...)): its family is read from the descriptor later.
+_UNKNOWN_FAMILY = -1
+
+
+@dataclass(frozen=True)
+class GuardStatus:
+    """Which layers of the guard are active in this process, for ``pyrec doctor``."""
+
+    audit_hook: bool
+    kernel_filter: str | None  # "seccomp", or None when unavailable
+    kernel_detail: str = ""  # why the kernel filter is not active
+
+    def describe(self) -> str:
+        if not self.audit_hook:
+            return "off (no entry point installed it in this process)"
+        if self.kernel_filter:
+            return f"on: {self.kernel_filter} kernel filter (all code, native too) + Python audit hook"
+        return f"partial: Python audit hook only ({self.kernel_detail}); native code is not filtered"
+
+
 _lock = threading.Lock()
 _installed = False
+_kernel: tuple[bool, str, str] = (False, "", "not installed")
 _blocked = 0  # attempts refused, for diagnostics and tests
 
 
@@ -63,8 +91,24 @@ def _is_unix_socket(sock: object, address: object) -> bool:
     return family is None and isinstance(address, (str, bytes, bytearray))
 
 
+def _family_name(family: int) -> str:
+    try:
+        return socket.AddressFamily(family).name
+    except ValueError:
+        return f"address family {family}"
+
+
 def _hook(event: str, args: tuple[Any, ...]) -> None:
     global _blocked
+    if event == "socket.__new__":
+        # Refused here, before the kernel filter would: the caller gets a
+        # readable error instead of EPERM from socket().
+        family = args[1] if len(args) > 1 else _UNKNOWN_FAMILY
+        if family in (socket.AF_UNIX, _UNKNOWN_FAMILY):
+            return
+        _blocked += 1
+        raise NetworkBlockedError("socket refused: pyrec is local-only and opens no network connections",
+                                  _family_name(family))
     if event in _ADDRESS_EVENTS:
         sock = args[0] if args else None
         address = args[1] if len(args) > 1 else None
@@ -83,31 +127,31 @@ def _hook(event: str, args: tuple[Any, ...]) -> None:
                                   _describe(target) if isinstance(target, tuple) else str(target))
 
 
-def _disable_onnxruntime_telemetry() -> None:
-    # ORT only emits telemetry on Windows builds (ETW), but the switch exists
-    # everywhere; turning it off costs nothing and documents intent. Only if
-    # onnxruntime is already imported or importable: never fail install().
-    try:
-        import onnxruntime
-    except (ImportError, OSError):  # not installed or its native libs are missing
-        return
-    disable = getattr(onnxruntime, "disable_telemetry_events", None)
-    if callable(disable):
-        disable()
-
-
-def install(*, telemetry: bool = True) -> None:
-    """Block network access for the rest of this process. Idempotent and
-    thread-safe; worker processes must call it themselves (pools take it as
-    their initializer)."""
-    global _installed
+def install() -> GuardStatus:
+    """Block network access for the rest of this process and its children.
+    Idempotent and thread-safe; spawned worker processes call it again in
+    their initializer (the kernel filter is inherited anyway; the audit hook
+    is not)."""
+    global _installed, _kernel
     with _lock:
-        if _installed:
-            return
-        sys.addaudithook(_hook)
-        _installed = True
-    if telemetry:
-        _disable_onnxruntime_telemetry()
+        if not _installed:
+            sys.addaudithook(_hook)
+            _kernel = _deny_network_natively()
+            _installed = True
+    return status()
+
+
+def _deny_network_natively() -> tuple[bool, str, str]:
+    try:
+        from pyrec import _core
+    except ImportError as exc:  # a source tree without the built core
+        return (False, "", f"native core not importable: {exc}")
+    return _core.deny_network()
+
+
+def status() -> GuardStatus:
+    active, mechanism, detail = _kernel
+    return GuardStatus(audit_hook=_installed, kernel_filter=mechanism if active else None, kernel_detail=detail)
 
 
 def installed() -> bool:

@@ -37,29 +37,34 @@ import math
 import re
 import struct
 import subprocess
+import os
 import sys
 import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import cv2
-import numpy as np
-import onnx
-import onnxruntime as ort
-import torch
-from onnxruntime.quantization import (
+# Before onnxruntime loads: its telemetry client writes a device id under
+# ~/.cache/Microsoft otherwise (pyrec/__init__.py does the same for pyrec).
+os.environ["ORT_DISABLE_TELEMETRY"] = "1"
+
+import cv2  # noqa: E402
+import numpy as np  # noqa: E402
+import onnx  # noqa: E402
+import onnxruntime as ort  # noqa: E402
+import torch  # noqa: E402
+from onnxruntime.quantization import (  # noqa: E402
     CalibrationDataReader,
     CalibrationMethod,
     QuantFormat,
     QuantType,
     quantize_static,
 )
-from onnxruntime.quantization.shape_inference import quant_pre_process
-from torch import nn
-from torch.nn import functional as F
+from onnxruntime.quantization.shape_inference import quant_pre_process  # noqa: E402
+from torch import nn  # noqa: E402
+from torch.nn import functional as F  # noqa: E402
 
-from pyrec.models.registry import sha256_file  # the same digest the loader verifies
+from pyrec.models.registry import sha256_file  # noqa: E402 - the same digest the loader verifies
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "pyrec" / "models"

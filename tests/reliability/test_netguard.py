@@ -59,12 +59,17 @@ def test_every_way_out_is_blocked(listener: Listener) -> None:
     outcomes = json.loads(run.stdout.splitlines()[-1])
     assert outcomes.pop("unix socketpair") == "ok"
     blocked = int(outcomes.pop("blocked_attempts"))
-    assert outcomes["connect 192.0.2.1:80"] == ("blocked: 192.0.2.1:80: connect refused: pyrec is local-only "
+    # The audit hook refuses the socket itself, before the kernel filter would.
+    assert outcomes["connect 192.0.2.1:80"] == ("blocked: AF_INET: socket refused: pyrec is local-only "
                                                 "and opens no network connections")
+    # Native code skips the hook; the kernel filter refuses it (EPERM).
+    assert outcomes["native socket AF_INET"] == "blocked: AF_INET: kernel refused socket(): Operation not permitted"
+    assert outcomes["native socket AF_INET6"] == "blocked: AF_INET6: kernel refused socket(): Operation not permitted"
     assert outcomes["getaddrinfo example.com"].startswith("blocked: example.com: name lookup refused")
     leaked = {k: v for k, v in outcomes.items() if not v.startswith("blocked: ")}
     assert leaked == {}
-    assert blocked >= len(outcomes)  # install() twice still counts each refusal once
+    native = [k for k in outcomes if k.startswith("native ")]
+    assert blocked >= len(outcomes) - len(native)  # install() twice still counts each refusal once
     assert blocked < 2 * len(outcomes)
     assert listener.counts() == (0, 0)
 
@@ -125,3 +130,28 @@ def test_the_desktop_app_runs_under_the_guard(clips: Path, tmp_path: Path, liste
     assert run.stdout.split()[-1] != "shelves=0", run.stdout  # the home page really loaded
     assert run.stderr.splitlines()[-1] == "netguard-blocked=0", run.stderr[-2000:]
     assert listener.counts() == (0, 0)
+
+
+def test_kernel_filter_holds_native_code_threads_and_children() -> None:
+    """socket() from libc, as native code calls it: refused with EPERM for
+    internet and packet sockets in every thread (one started before the
+    filter too) and in child processes; AF_UNIX keeps working."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the kernel filter is Linux seccomp")
+    run = run_py([str(SCRIPTS / "kernel_filter_probe.py")])
+    assert run.code == 0, run.stderr
+    result = json.loads(run.stdout.splitlines()[-1])
+    eperm = 1
+    assert result.pop("kernel_filter") == "seccomp"
+    assert result.pop("inet before install") == 0  # the probe itself can open one: the refusals are real
+    assert result.pop("unix") == 0
+    assert result == {k: eperm for k in result}, result
+
+
+def test_doctor_says_which_guard_is_active(tmp_path: Path) -> None:
+    run = run_py(["-m", "pyrec", "doctor", "--json", "--db", str(tmp_path / "l.sqlite")])
+    assert run.code == 0, run.stderr
+    privacy = json.loads(run.stdout)["privacy"]
+    expected = "on: seccomp" if sys.platform.startswith("linux") else "partial: Python audit hook only"
+    assert privacy["network_guard"].startswith(expected), privacy
+    assert privacy["onnxruntime_telemetry"].startswith("off"), privacy

@@ -49,6 +49,21 @@ def _raw_socket_module(port: int) -> None:
         s.close()
 
 
+def _native_socket(family: socket.AddressFamily) -> None:
+    """socket() straight from libc, as native code (ONNX Runtime, FFmpeg) would
+    call it: the audit hook never sees this; only the kernel filter can refuse."""
+    import ctypes
+    import os
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    fd = libc.socket(int(family), int(socket.SOCK_STREAM), 0)
+    if fd >= 0:
+        os.close(fd)
+        return
+    errno = ctypes.get_errno()
+    raise NetworkBlockedError(f"kernel refused socket(): {os.strerror(errno)}", family.name)
+
+
 def main() -> None:
     port = int(sys.argv[1])
     netguard.install()
@@ -64,6 +79,8 @@ def main() -> None:
         "gethostbyname example.com": lambda: socket.gethostbyname("example.com"),
         "create_connection localhost": lambda: socket.create_connection(("localhost", port), timeout=2).close(),
         "urlopen http://192.0.2.1/": _http,
+        "native socket AF_INET": lambda: _native_socket(socket.AF_INET),
+        "native socket AF_INET6": lambda: _native_socket(socket.AF_INET6),
     }
     out: dict[str, str] = {}
     for name, attempt in attempts.items():
