@@ -17,7 +17,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from pyrec import netguard
+from pyrec import lifeline, netguard
 from pyrec.records import FileStat, ScanFailure, VideoRecord
 from pyrec.scan.quickhash import quick_hash
 
@@ -263,9 +263,10 @@ class Scanner:
     def _new_pool(self, workers: int) -> ProcessPoolExecutor:
         # spawn, not fork: the parent may be a Qt app with threads, and ONNX
         # Runtime's thread pools do not survive fork. Workers are local-only
-        # like the parent: the network guard is their initializer.
+        # like the parent and die with it: both are set up by their initializer.
         ctx = multiprocessing.get_context("spawn")
-        return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker)
+        return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
+                                   initargs=(os.getpid(),))
 
     def _pool_run(
         self, queue: deque[FileStat], options: IndexOptions, cancel: threading.Event | None, suspects: list[FileStat]
@@ -348,8 +349,9 @@ def quiet_native_logs() -> None:
     cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)
 
 
-def _init_worker() -> None:
-    """Every scan worker is local-only and quiet, like its parent."""
+def _init_worker(parent_pid: int) -> None:
+    """Every scan worker dies with the scan, is local-only and quiet, like its parent."""
+    lifeline.bind_to_parent(parent_pid)
     netguard.install()
     quiet_native_logs()
 
