@@ -104,6 +104,9 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     for key in ("pyrec", "python", "platform", "numpy", "onnxruntime", "opencv", "sqlite"):
         table.add_row(key, str(report[key]))
     table.add_row("simd", f"{report['simd']['active']} (available: {', '.join(report['simd']['available'])})")
+    table.add_row("network guard", report["privacy"]["network_guard"])
+    table.add_row("onnxruntime telemetry", report["privacy"]["onnxruntime_telemetry"])
+    table.add_row("desktop app", report["desktop_app"])
     for model in report["models"]:
         table.add_row(f"model {model['id']}", f"{model['status']}  {model.get('file', '')}")
     for key, value in report["paths"].items():

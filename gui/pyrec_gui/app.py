@@ -5,13 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication
+from typing import TYPE_CHECKING
 
 from pyrec import __version__
-from pyrec_gui import theme
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+# Qt is imported inside the functions, after the start-up check: a missing
+# system library must get pyrec's one-line answer, not an ImportError or
+# Qt's abort.
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -22,11 +25,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--rescan", action="store_true", help="rescan the library folders once the window is open")
     parser.add_argument("--theme", choices=("system", "light", "dark"), default=None,
                         help="colour scheme (default: follow the system)")
+    parser.add_argument("--quit-after", metavar="SECONDS", type=float, default=None,
+                        help="close the app after SECONDS (scripted start-up checks)")
     parser.add_argument("--version", action="version", version=f"pyrec {__version__}")
     return parser
 
 
 def make_app(argv: Sequence[str]) -> QApplication:
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
+
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
         return existing
@@ -41,10 +50,18 @@ def make_app(argv: Sequence[str]) -> QApplication:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from pyrec import netguard
+    from pyrec import desktop_libs, netguard
 
     netguard.install()  # local-only: no network sockets from here on
     args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    libs = desktop_libs.check()
+    if not libs.ok:  # Qt would abort inside QApplication() without naming them
+        sys.stderr.write(f"error: {libs.one_line()}\n")
+        return 1
+    from PySide6.QtCore import QTimer
+
+    from pyrec_gui import theme
+
     if args.theme and args.theme != "system":
         import os
 
@@ -67,6 +84,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.rescan and not settings.rescan_on_start:
         window.runner.submit(lambda s: s.library_folders(),
                              lambda folders: window.scans.start(None) if folders else None, owner=window)
+    if args.quit_after is not None:
+        QTimer.singleShot(int(args.quit_after * 1000), app.quit)
     try:
         return int(app.exec())
     finally:

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import os
 import platform
 import sqlite3
 from typing import Any
 
-from pyrec import __version__, paths, views
+from pyrec import __version__, desktop_libs, netguard, paths, views
 from pyrec.errors import ModelError
 from pyrec.service.base import ServiceBase
+
+
+def privacy_guards() -> dict[str, str]:
+    """What keeps this process local-only, layer by layer."""
+    telemetry = os.environ.get("ORT_DISABLE_TELEMETRY") == "1"
+    return {
+        "network_guard": netguard.status().describe(),
+        "onnxruntime_telemetry": "off (ORT_DISABLE_TELEMETRY=1)" if telemetry else "ON: ORT_DISABLE_TELEMETRY is not set",
+    }
 
 
 class DiagnosticsMixin(ServiceBase):
@@ -50,6 +60,8 @@ class DiagnosticsMixin(ServiceBase):
             "sqlite": sqlite3.sqlite_version,
             "simd": {"active": simd_level(), "available": available_simd_levels()},
             "models": self.model_status(),
+            "privacy": privacy_guards(),
+            "desktop_app": desktop_libs.check().describe(),
             "paths": {"db": str(self.db_path), "cache": str(self.cache_dir), "config": str(paths.config_dir())},
         }
         # doctor must not create a library as a side effect
