@@ -26,7 +26,8 @@ def test_home_shelves_fill_from_the_service(window, qtbot) -> None:
     assert _shelf_ids(window) == expected
     first = window.home.first_shelf()
     assert first is not None and first.model.rowCount() > 0
-    assert first.view.isVisible()
+    # A shelf added to a shown page is shown by a queued call (QLayout), not at once.
+    qtbot.waitUntil(first.view.isVisible, timeout=2000)
 
 
 def test_like_changes_the_next_recommendations(window, qtbot) -> None:
