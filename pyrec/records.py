@@ -108,3 +108,54 @@ class ScanFailure:
 
     file: FileStat
     error: str
+
+
+# -- what a media file carries besides pixels (pyrec.features.container) -------
+@dataclass(frozen=True)
+class StreamInfo:
+    index: int
+    kind: str  # "video", "audio", "subtitle", "data", "attachment"
+    codec: str  # FFmpeg's codec name, e.g. "h264", "subrip"
+    label: str  # the name people know, e.g. "H.264", "SubRip"
+    language: str = ""  # ISO 639-2 as muxed ("" or "und": unknown)
+    title: str = ""
+    width: int = 0  # video
+    height: int = 0
+    fps: float = 0.0
+    bit_depth: int = 0
+    hdr: bool = False
+    channels: int = 0  # audio
+    sample_rate: int = 0
+    text_based: bool = False  # subtitle: text we can read (not a picture format)
+
+
+@dataclass(frozen=True)
+class Chapter:
+    start: float  # seconds
+    end: float
+    title: str
+
+
+@dataclass(frozen=True)
+class ContainerInfo:
+    """The container's own account of a file: format, tags, chapters, streams."""
+
+    format: str  # FFmpeg's demuxer name, e.g. "matroska,webm"
+    label: str  # e.g. "Matroska", "MP4"
+    duration: float  # seconds, as claimed by the container (0 when unknown)
+    bit_rate: int = 0
+    tags: dict[str, str] = field(default_factory=dict)  # normalised keys (see container.TAG_KEYS)
+    chapters: tuple[Chapter, ...] = ()
+    streams: tuple[StreamInfo, ...] = ()
+
+    def of_kind(self, kind: str) -> list[StreamInfo]:
+        return [s for s in self.streams if s.kind == kind]
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A timed line of text: a subtitle cue, later speech or on-screen text."""
+
+    start: float
+    end: float
+    text: str
