@@ -123,7 +123,7 @@ def _format_label(name: str, path: PathLike) -> str:
 
 def _chapters(container: av.container.InputContainer) -> Iterator[Chapter]:
     for raw in container.chapters():
-        base = raw["time_base"]
+        base = raw["time_base"] or 1
         title = normalise_tags({"title": raw.get("metadata", {}).get("title", "")}).get("title", "")
         yield Chapter(start=float(raw["start"] * base), end=float(raw["end"] * base), title=title)
 
@@ -203,7 +203,7 @@ def playable_end(path: PathLike, claimed: float | None = None) -> float:
     file: the claimed duration for a whole file, less for a truncated one
     (the header still claims the full length). A few seeks, no full demux."""
     with opened(path) as container:
-        streams = list(container.streams.video) or list(container.streams.audio)
+        streams: list[Any] = [*container.streams.video] or [*container.streams.audio]
         if not streams:
             raise MediaError("no video or audio stream", os.fspath(path))
         if claimed is None:
