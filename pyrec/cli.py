@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -104,9 +105,9 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     for key in ("pyrec", "python", "platform", "numpy", "onnxruntime", "opencv", "sqlite"):
         table.add_row(key, str(report[key]))
     table.add_row("simd", f"{report['simd']['active']} (available: {', '.join(report['simd']['available'])})")
-    table.add_row("network guard", report["privacy"]["network_guard"])
-    table.add_row("onnxruntime telemetry", report["privacy"]["onnxruntime_telemetry"])
-    table.add_row("desktop app", report["desktop_app"])
+    table.add_row("network guard", escape(report["privacy"]["network_guard"]))
+    table.add_row("onnxruntime telemetry", escape(report["privacy"]["onnxruntime_telemetry"]))
+    table.add_row("desktop app", escape(report["desktop_app"]))  # "pyrec[gui]" is not markup
     for model in report["models"]:
         table.add_row(f"model {model['id']}", f"{model['status']}  {model.get('file', '')}")
     for key, value in report["paths"].items():
