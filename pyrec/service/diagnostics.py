@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import platform
 import sqlite3
-from typing import Any
 
-from pyrec import __version__, paths, views
+from pyrec import __version__, paths, shapes
 from pyrec.errors import ModelError
-from pyrec.service.base import ServiceBase
+from pyrec.service.store import Store
 
 
-class DiagnosticsMixin(ServiceBase):
+class Diagnostics:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
     @staticmethod
-    def model_status() -> list[dict[str, Any]]:
+    def model_status() -> list[shapes.ModelStatus]:
         """Every bundled and user model, verified against its recorded sha256."""
         from pyrec.models import all_specs, verify
 
@@ -21,10 +23,10 @@ class DiagnosticsMixin(ServiceBase):
             specs = all_specs()
         except ModelError as exc:  # a broken user config: report it, keep the rest
             return [{"id": "user config", "status": f"error: {exc.one_line()}"}]
-        out = []
+        out: list[shapes.ModelStatus] = []
         for spec in specs.values():
-            entry: dict[str, Any] = {"id": spec.id, "kind": spec.kind, "file": str(spec.path),
-                                     "bundled": spec.bundled, "licence": spec.licence, "sha256": spec.sha256}
+            entry: shapes.ModelStatus = {"id": spec.id, "kind": spec.kind, "file": str(spec.path),
+                                         "bundled": spec.bundled, "licence": spec.licence, "sha256": spec.sha256}
             try:
                 verify(spec)
                 entry["status"] = "ok"
@@ -33,14 +35,15 @@ class DiagnosticsMixin(ServiceBase):
             out.append(entry)
         return out
 
-    def doctor(self) -> dict[str, Any]:
+    def doctor(self) -> shapes.DoctorReport:
         import cv2
         import numpy
         import onnxruntime
 
         from pyrec.core import available_simd_levels, simd_level
 
-        report: dict[str, Any] = {
+        store = self.store
+        report: shapes.DoctorReport = {
             "pyrec": __version__,
             "python": platform.python_version(),
             "platform": platform.platform(),
@@ -50,8 +53,9 @@ class DiagnosticsMixin(ServiceBase):
             "sqlite": sqlite3.sqlite_version,
             "simd": {"active": simd_level(), "available": available_simd_levels()},
             "models": self.model_status(),
-            "paths": {"db": str(self.db_path), "cache": str(self.cache_dir), "config": str(paths.config_dir())},
+            "paths": {"db": str(store.db_path), "cache": str(store.cache_dir), "config": str(paths.config_dir())},
+            "library": None,
         }
         # doctor must not create a library as a side effect
-        report["library"] = views.stats_json(self.library.stats()) if self.db_path.exists() else None
+        report["library"] = shapes.stats_json(store.library.stats()) if store.db_path.exists() else None
         return report
