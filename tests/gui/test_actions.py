@@ -134,6 +134,8 @@ def test_like_button_records_a_like_for_the_current_profile(window, qtbot) -> No
 
 def test_private_session_records_nothing(window, qtbot) -> None:
     db = window.service.db_path
+    with PyrecService(db) as seed:
+        seed.create_profile("default")  # the app no longer makes one on start
     window.show_page("privacy")
     qtbot.waitUntil(lambda: window.privacy.list.count() >= 1, timeout=3000)
     window.privacy.private.setChecked(True)

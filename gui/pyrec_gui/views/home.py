@@ -3,7 +3,7 @@ watched …, New in the library), each a sideways row of cards."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -20,6 +20,12 @@ from pyrec_gui.widgets.card_view import CardRow
 from pyrec_gui.widgets.common import EmptyState, label
 from pyrec_gui.widgets.keyframe_strip import HoverPreview
 from pyrec_gui.workers import ServiceRunner, error_line
+
+from pyrec.shapes import Card
+from pyrec.shapes import Shelf as ShelfJson
+
+if TYPE_CHECKING:
+    from pyrec.service import PyrecService
 
 
 class Shelf(QWidget):
@@ -46,7 +52,7 @@ class Shelf(QWidget):
         self.view.setAccessibleName(title)
         layout.addWidget(self.view)
 
-    def set_content(self, title: str, items: list[dict[str, Any]]) -> None:
+    def set_content(self, title: str, items: list[Card]) -> None:
         self.title.setText(title)
         self.view.setAccessibleName(title)
         self.count.setText(f"{len(items)} videos" if len(items) != 1 else "1 video")
@@ -103,7 +109,7 @@ class HomeView(QWidget):
         self.status.setText("Finding something to watch…")
         self.status.show()
 
-        def load(s: Any) -> tuple[int, list[dict[str, Any]]]:
+        def load(s: PyrecService) -> tuple[int, list[ShelfJson]]:
             count = s.count_videos()
             return count, (s.shelves(profile=profile, limit=20) if count else [])
 
@@ -115,7 +121,7 @@ class HomeView(QWidget):
             self.status.setText("Recommendations are not available right now.")
             self.failed.emit(error_line(exc))
 
-    def _loaded(self, generation: int, result: tuple[int, list[dict[str, Any]]]) -> None:
+    def _loaded(self, generation: int, result: tuple[int, list[ShelfJson]]) -> None:
         if generation != self._generation:
             return
         count, shelves = result
