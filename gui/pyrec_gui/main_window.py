@@ -5,7 +5,7 @@ ServiceRunner (off the GUI thread); this module only routes."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -55,6 +55,12 @@ if TYPE_CHECKING:
 
 PROFILE_PAGES = ("home", "library", "privacy")  # what they show depends on the profile in use
 
+
+def choose_profile(profiles: Sequence[ProfileJson], remembered: str | None) -> str | None:
+    """The profile in use: the remembered one if it still exists, else the first, else none."""
+    names = [p["name"] for p in profiles]
+    return remembered if remembered in names else (names[0] if names else None)
+
 # card actions → (service call, notice text)
 ACTION_METHODS: dict[str, tuple[Record, str]] = {
     "like": (lambda s, video, profile: s.like(video, profile), "Liked “{title}”: recommendations updated."),
@@ -87,6 +93,7 @@ class MainWindow(QMainWindow):
         self.choose_folder = choose_folder
         self.profile: str | None = self.settings.profile  # confirmed (or replaced) when the profiles arrive
         self._profiles_known = False  # until then no page that depends on the profile loads
+        self._home_loaded = False
         self.runner = ServiceRunner(service, threads=2, parent=self)
         self._warm_up()
         self.thumbnails = ThumbnailCache(parent=self)
@@ -186,6 +193,7 @@ class MainWindow(QMainWindow):
         self.library.scan_requested.connect(self.choose_and_scan)
         self.detail.entity_clicked.connect(self.filter_library)
         self.duplicates.trashed.connect(self._trashed)
+        self.home.shelves_loaded.connect(self._home_shelves_loaded)
         self.privacy.profiles_changed.connect(self.load_profiles)
         self.privacy.history_cleared.connect(lambda _name: self.mark_stale("home", "library"))
         self.playback.recorded.connect(self._play_recorded)
@@ -227,9 +235,13 @@ class MainWindow(QMainWindow):
 
     # -- start-up --------------------------------------------------------------------
     def start(self) -> None:
-        """Load the profiles, then the first page for the profile chosen;
-        optionally rescan; start watching. Nothing here creates a profile."""
-        self.show_page("home", remember=False)  # first: it is what the user waits for (filled once profiles are known)
+        """Load the profiles and, in the same trip to the worker, Home for the
+        profile they lead to; optionally rescan; start watching. Nothing here
+        creates a profile."""
+        remembered = self.profile
+        self.home.refresh(lambda s: choose_profile(s.profiles(), remembered))  # first: what the user waits for
+        self._stale.discard("home")
+        self.show_page("home", remember=False)
         self.load_profiles()
         self.scan.refresh()
         self.runner.submit(lambda s: s.count_videos(), self._count, owner=self)
@@ -397,10 +409,8 @@ class MainWindow(QMainWindow):
         """Pick the profile in use: the remembered one if it still exists, else
         the first; None while there is none (answers are then for someone with
         no history yet, and the first recorded event makes the default profile)."""
-        names = [p["name"] for p in profiles]
         before, first = self.profile, not self._profiles_known
-        if self.profile not in names:
-            self.profile = names[0] if names else None
+        self.profile = choose_profile(profiles, self.profile)
         self._profiles_known = True
         self.search.profile = self.profile
         self.topbar.set_profiles(profiles, self.profile)
@@ -409,8 +419,15 @@ class MainWindow(QMainWindow):
             if current in self._stale:
                 self._stale.discard(current)
                 self.refresh_page(current)
+            if self._home_loaded and self.home.profile != self.profile:
+                self.mark_stale("home")  # the list changed between the two reads: load the right one
         elif self.profile != before:
             self.mark_stale("home", "library", "privacy")
+
+    def _home_shelves_loaded(self, _count: int) -> None:
+        self._home_loaded = True
+        if self._profiles_known and self.home.profile != self.profile:
+            self.mark_stale("home")  # loaded for a profile no longer in use: load the one that is
 
     def _profile_chosen(self, index: int) -> None:
         self.set_profile(str(self.profile_box.itemData(index)))

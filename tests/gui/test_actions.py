@@ -219,26 +219,27 @@ def test_first_run_offers_the_applications_menu_entry_once(make_window, qtbot, t
     assert not any(n.spec.key == "desktop-entry" and n.buttons for n in window.notices.notices)
 
 
-def test_starting_makes_no_profile_and_home_loads_for_the_chosen_one(make_window, qtbot, monkeypatch,
-                                                                   library_copy, tmp_path) -> None:
+def test_starting_makes_no_profile_and_home_loads_for_the_chosen_one(make_window, qtbot, library_copy,
+                                                                   tmp_path) -> None:
     from pyrec_gui.settings import Settings
-    from pyrec_gui.views.home import HomeView
 
-    loads: list[str | None] = []
-    real_refresh = HomeView.refresh
-    monkeypatch.setattr(HomeView, "refresh", lambda self, profile=None: (loads.append(profile),
-                                                                         real_refresh(self, profile))[-1])
-    fresh = make_window(library_copy)  # a library nobody has used yet
-    qtbot.waitUntil(lambda: bool(fresh.home.shelves), timeout=30000)
+    def start(settings: Settings | None = None) -> tuple[object, list[str | None]]:
+        window = make_window(library_copy, start=False, settings=settings)
+        loads: list[str | None] = []  # whose shelves Home showed, each time it loaded
+        window.home.shelves_loaded.connect(lambda _n: loads.append(window.home.profile))
+        window.start()
+        qtbot.waitUntil(lambda: bool(window.home.shelves), timeout=30000)
+        qtbot.wait(200)  # anything loaded twice would show here
+        return window, loads
+
+    fresh, loads = start()  # a library nobody has used yet
     assert loads == [None] and fresh.profile is None
     with PyrecService(library_copy) as check:
         assert check.profiles() == []  # starting made none
         check.create_profile("kids")
-    loads.clear()
     settings = Settings(tmp_path / "other.ini")
     settings.profile = "gone"  # remembered from before, deleted since
-    window = make_window(library_copy, settings=settings)
-    qtbot.waitUntil(lambda: bool(window.home.shelves), timeout=30000)
+    window, loads = start(settings)
     assert window.profile == "kids" and loads == ["kids"]  # never for "gone" or None first
     with PyrecService(library_copy) as check:
         assert [p["name"] for p in check.profiles()] == ["kids"]
