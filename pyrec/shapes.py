@@ -180,14 +180,16 @@ class ModelStatus(TypedDict, total=False):
 
 
 class LibraryStatsJson(TypedDict):
+    """pyrec.library.LibraryStats as JSON, with its total of videos."""
+
     path: str
     schema_version: int
+    videos: int
+    profiles: int
     videos_by_status: dict[str, int]
     entities_by_kind: dict[str, int]
     interactions_by_kind: dict[str, int]
     embeddings_by_model: dict[str, int]
-    profiles: int
-    videos: int
 
 
 class SimdJson(TypedDict):

@@ -28,8 +28,7 @@ import os
 import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 from pyrec import shapes
 from pyrec.library import Library, Profile, VideoInfo
@@ -38,13 +37,13 @@ from pyrec.service.browsing import Browsing
 from pyrec.service.diagnostics import Diagnostics
 from pyrec.service.privacy import Privacy
 from pyrec.service.recommending import Recommending
-from pyrec.service.scanning import Scanning
+from pyrec.service.scanning import ScanOptions, Scanning
 from pyrec.service.store import Ref, Store
 from pyrec.service.warm import WarmRecommender
 
 if TYPE_CHECKING:
     from pyrec.recommend.engine import Recommender
-    from pyrec.scan.scanner import ProgressCallback, ScanSummary
+    from pyrec.scan.scanner import ScanSummary
 
 
 class PyrecService:
@@ -53,6 +52,8 @@ class PyrecService:
     def __init__(self, db_path: str | os.PathLike[str] | None = None, *,
                  cache_dir: str | os.PathLike[str] | None = None) -> None:
         self._store = Store(db_path, cache_dir=cache_dir)
+        self.db_path: Path = self._store.db_path
+        self.cache_dir: Path = self._store.cache_dir
         self._warm = WarmRecommender(self._store)
         self._behaviour = Behaviour(self._store, on_recorded=self._warm.record)
         self._privacy = Privacy(self._store, self._behaviour, on_forgotten=self._warm.history_forgotten)
@@ -62,14 +63,6 @@ class PyrecService:
         self._diagnostics = Diagnostics(self._store)
 
     # -- the library ----------------------------------------------------------------------
-    @property
-    def db_path(self) -> Path:
-        return self._store.db_path
-
-    @property
-    def cache_dir(self) -> Path:
-        return self._store.cache_dir
-
     @property
     def library(self) -> Library:
         return self._store.library
@@ -89,30 +82,21 @@ class PyrecService:
     def __enter__(self) -> PyrecService:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     # -- scanning ---------------------------------------------------------------------------
-    def scan(
-        self,
-        roots: Iterable[str | os.PathLike[str]] | None = None,
-        *,
-        exclude: Iterable[str] = (),
-        jobs: int | None = None,
-        progress: ProgressCallback | None = None,
-        cancel: threading.Event | None = None,
-        remember: bool = True,
-        in_process: bool | None = None,
-    ) -> ScanSummary:
+    def scan(self, roots: Iterable[str | os.PathLike[str]] | None = None,
+             **options: Unpack[ScanOptions]) -> ScanSummary:
         """Scan folders (default: the library's folders). Folders scanned are
-        remembered as library folders unless ``remember`` is False.
+        remembered as library folders unless ``remember=False``.
 
         Files are indexed in ``jobs`` worker processes (default: one per CPU);
         ``jobs=1`` indexes in this process unless ``in_process=False``, which
-        keeps decoding in a worker process whatever ``jobs`` is."""
-        return self._scanning.scan(roots, exclude=exclude, jobs=jobs, progress=progress, cancel=cancel,
-                                   remember=remember, in_process=in_process)
+        keeps decoding in a worker process whatever ``jobs`` is. Also
+        ``exclude`` (patterns), ``progress`` (a callback) and ``cancel`` (an
+        event); see ScanOptions."""
+        return self._scanning.scan(roots, **options)
 
     def library_folders(self) -> list[str]:
         return self._scanning.library_folders()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict, Unpack
 
 from pyrec import shapes
 from pyrec.errors import PyrecError
@@ -15,6 +15,15 @@ if TYPE_CHECKING:  # the scanner and its indexer (OpenCV, ONNX Runtime) load whe
     from pyrec.scan.scanner import ProgressCallback, ScanSummary
 
 LibraryChanged = Callable[[], None]
+
+
+class ScanOptions(TypedDict, total=False):
+    exclude: Iterable[str]  # gitignore-style patterns left out (default: none)
+    jobs: int | None  # worker processes (default: one per CPU)
+    progress: ProgressCallback | None
+    cancel: threading.Event | None  # set it to stop; what was committed stays
+    remember: bool  # remember the roots as library folders (default: True)
+    in_process: bool | None  # False: decode in a worker process even with jobs=1
 
 
 class Scanning:
@@ -29,30 +38,21 @@ class Scanning:
         if self.on_changed is not None:
             self.on_changed()
 
-    def scan(
-        self,
-        roots: Iterable[str | os.PathLike[str]] | None = None,
-        *,
-        exclude: Iterable[str] = (),
-        jobs: int | None = None,
-        progress: ProgressCallback | None = None,
-        cancel: threading.Event | None = None,
-        remember: bool = True,
-        in_process: bool | None = None,
-    ) -> ScanSummary:
+    def scan(self, roots: Iterable[str | os.PathLike[str]] | None = None,
+             **options: Unpack[ScanOptions]) -> ScanSummary:
         from pyrec.scan.scanner import Scanner
 
         lib = self.store.library
         root_list = [os.path.abspath(os.fspath(r)) for r in roots] if roots is not None else self.library_folders()
         if not root_list:
             raise PyrecError("no folders to scan: pass a folder or add one to the library first")
-        if remember:
+        if options.get("remember", True):
             for root in root_list:
                 if os.path.isdir(root):
                     lib.add_library_folder(root)
-        scanner = Scanner(lib, thumbnail_dir=self.store.thumbnail_dir, jobs=jobs, exclude=exclude,
-                          in_process=in_process)
-        summary = scanner.scan(root_list, progress=progress, cancel=cancel)
+        scanner = Scanner(lib, thumbnail_dir=self.store.thumbnail_dir, jobs=options.get("jobs"),
+                          exclude=options.get("exclude", ()), in_process=options.get("in_process"))
+        summary = scanner.scan(root_list, progress=options.get("progress"), cancel=options.get("cancel"))
         self._changed()
         return summary
 
