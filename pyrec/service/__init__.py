@@ -25,7 +25,6 @@ inside the methods that need them, so the desktop app opens sooner.
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Unpack
