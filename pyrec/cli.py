@@ -28,6 +28,7 @@ from rich.table import Table
 from pyrec import __version__, netguard
 from pyrec.errors import PyrecError
 from pyrec.service import PyrecService
+from pyrec.shapes import Card, Video, VideoDetail
 
 if TYPE_CHECKING:
     from pyrec.scan.scanner import ScanProgress, ScanSummary
@@ -111,7 +112,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     for model in report["models"]:
         table.add_row(f"model {model['id']}", f"{model['status']}  {model.get('file', '')}")
     for key, value in report["paths"].items():
-        table.add_row(f"{key} path", value)
+        table.add_row(f"{key} path", str(value))
     lib = report["library"]
     table.add_row("library", "not created yet" if lib is None else ", ".join(f"{k}: {v}" for k, v in lib.items()))
     out.print(table)
@@ -119,7 +120,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 
 # -- show / list ---------------------------------------------------------------
-def _entities_by(video: dict[str, Any], kind: str, role: str | None = None) -> list[str]:
+def _entities_by(video: VideoDetail, kind: str, role: str | None = None) -> list[str]:
     return [e["name"] for e in video["entities"] if e["kind"] == kind and (role is None or e["role"] == role)]
 
 
@@ -158,7 +159,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 # -- behaviour -------------------------------------------------------------------
-def _recorded(event: int | None, what: str, video: dict[str, Any], args: argparse.Namespace) -> int:
+def _recorded(event: int | None, what: str, video: Video, args: argparse.Namespace) -> int:
     if args.json:
         _emit_json({"recorded": event is not None, "event_id": event, "kind": what, "video": video})
     elif event is None:
@@ -175,8 +176,9 @@ def cmd_play(args: argparse.Namespace) -> int:
         video = service.video(args.video)
         result = play(video["path"], player=args.player)
         watched = result.seconds_open
-        if watched is not None and video.get("duration"):
-            watched = min(watched, float(video["duration"]))
+        duration = video.get("duration")
+        if watched is not None and duration:
+            watched = min(watched, float(duration))
         event = service.record_play(video["id"], args.profile, position=watched, watched_seconds=watched)
     return _recorded(event, "played", video, args)
 
@@ -276,7 +278,7 @@ def cmd_folders(args: argparse.Namespace) -> int:
 
 
 # -- recommendations -------------------------------------------------------------
-def _print_items(items: list[dict[str, Any]], title: str | None = None) -> None:
+def _print_items(items: list[Card], title: str | None = None) -> None:
     table = Table(title=title, title_justify="left")
     for col in ("#", "id", "title", "score", "why"):
         table.add_column(col, overflow="fold")

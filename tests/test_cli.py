@@ -96,6 +96,7 @@ def test_unknown_video_is_one_clear_error(db: Path, capsys) -> None:
 def test_events_history_forget(db: Path, capsys) -> None:
     assert run_json(capsys, "like", "1", "--db", str(db))["recorded"] is True
     run_json(capsys, "rate", "2", "7.5", "--db", str(db))
+    run_json(capsys, "profiles", "--create", "kids", "--db", str(db))  # profiles other than the default are made on purpose
     run_json(capsys, "hide", "3", "--db", str(db), "--profile", "kids")
     history = run_json(capsys, "history", "--db", str(db))
     assert [(e["kind"], e["video"]["id"]) for e in history] == [("rate", 2), ("like", 1)]
@@ -103,6 +104,19 @@ def test_events_history_forget(db: Path, capsys) -> None:
     assert run_json(capsys, "forget", "--db", str(db)) == {"profile": "default", "deleted": 2}
     assert run_json(capsys, "history", "--db", str(db)) == []
     assert len(run_json(capsys, "history", "--db", str(db), "--profile", "kids")) == 1
+
+
+def test_profiles_are_created_on_purpose_and_a_typo_is_one_clear_error(db: Path, capsys) -> None:
+    assert run_json(capsys, "profiles", "--db", str(db)) == []  # a fresh library has none
+    assert run_json(capsys, "history", "--db", str(db)) == []  # the default profile reads as empty
+    assert run_json(capsys, "profiles", "--db", str(db)) == []  # ... and reading did not create it
+    assert main(["like", "1", "--profile", "kdis", "--db", str(db)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert "no profile named 'kdis'" in err and "\n" not in err
+    assert main(["history", "--profile", "kdis", "--db", str(db)]) == 1
+    assert "no profile named 'kdis'" in capsys.readouterr().err
+    assert run_json(capsys, "like", "1", "--db", str(db))["recorded"] is True  # the default profile needs no set-up
+    assert [p["name"] for p in run_json(capsys, "profiles", "--db", str(db))] == ["default"]
 
 
 def test_incognito_profile_records_nothing(db: Path, capsys) -> None:

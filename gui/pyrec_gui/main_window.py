@@ -5,11 +5,11 @@ ServiceRunner (off the GUI thread); this module only routes."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -45,12 +45,28 @@ from pyrec_gui.widgets.common import label
 from pyrec_gui.widgets.keyframe_strip import HoverPreview
 from pyrec_gui.workers import ServiceRunner, error_line
 
-# card actions → (service method, notice text)
-ACTION_METHODS: dict[str, tuple[str, str]] = {
-    "like": ("like", "Liked “{title}”: recommendations updated."),
-    "dislike": ("dislike", "Disliked “{title}”: you will see less like it."),
-    "hide": ("hide", "“{title}” will not be recommended again."),
-    "watched": ("mark_watched", "Marked “{title}” as watched."),
+from pyrec.shapes import Card, ProfileJson
+
+if TYPE_CHECKING:
+    from pyrec.scan.scanner import ScanProgress, ScanSummary
+    from pyrec.service import PyrecService
+
+    Record = Callable[[PyrecService, int, str | None], int | None]  # (service, video id, profile) → event id
+
+PROFILE_PAGES = ("home", "library", "privacy")  # what they show depends on the profile in use
+
+
+def choose_profile(profiles: Sequence[ProfileJson], remembered: str | None) -> str | None:
+    """The profile in use: the remembered one if it still exists, else the first, else none."""
+    names = [p["name"] for p in profiles]
+    return remembered if remembered in names else (names[0] if names else None)
+
+# card actions → (service call, notice text)
+ACTION_METHODS: dict[str, tuple[Record, str]] = {
+    "like": (lambda s, video, profile: s.like(video, profile), "Liked “{title}”: recommendations updated."),
+    "dislike": (lambda s, video, profile: s.dislike(video, profile), "Disliked “{title}”: you will see less like it."),
+    "hide": (lambda s, video, profile: s.hide(video, profile), "“{title}” will not be recommended again."),
+    "watched": (lambda s, video, profile: s.mark_watched(video, profile), "Marked “{title}” as watched."),
 }
 
 
@@ -60,7 +76,7 @@ class MainWindow(QMainWindow):
 
     def __init__(
         self,
-        service: Any,
+        service: PyrecService,
         *,
         settings: Settings | None = None,
         choose_folder: FolderChooser = choose_folder_dialog,
@@ -75,7 +91,9 @@ class MainWindow(QMainWindow):
         self.service = service
         self.settings = settings or Settings()
         self.choose_folder = choose_folder
-        self.profile: str | None = self.settings.profile
+        self.profile: str | None = self.settings.profile  # confirmed (or replaced) when the profiles arrive
+        self._profiles_known = False  # until then no page that depends on the profile loads
+        self._home_loaded = False
         self.runner = ServiceRunner(service, threads=2, parent=self)
         self._warm_up()
         self.thumbnails = ThumbnailCache(parent=self)
@@ -175,6 +193,7 @@ class MainWindow(QMainWindow):
         self.library.scan_requested.connect(self.choose_and_scan)
         self.detail.entity_clicked.connect(self.filter_library)
         self.duplicates.trashed.connect(self._trashed)
+        self.home.shelves_loaded.connect(self._home_shelves_loaded)
         self.privacy.profiles_changed.connect(self.load_profiles)
         self.privacy.history_cleared.connect(lambda _name: self.mark_stale("home", "library"))
         self.playback.recorded.connect(self._play_recorded)
@@ -205,19 +224,24 @@ class MainWindow(QMainWindow):
 
     def _warm_up(self) -> None:
         """Open the library and build the recommender while the widgets are
-        being made; the home page's own request then finds them warm."""
-        profile = self.profile
+        being made (for no profile in particular: which one is used is known
+        when the profiles arrive); the home page's own request then finds it warm."""
 
-        def warm(s: Any) -> None:
-            if hasattr(s, "shelves") and s.count_videos():
-                s.shelves(profile=profile, limit=20)
+        def warm(s: PyrecService) -> None:
+            if s.count_videos():
+                s.warm_up()
 
         self.runner.submit(warm, None, lambda _exc: None)  # a real failure shows on the home page
 
     # -- start-up --------------------------------------------------------------------
     def start(self) -> None:
-        """Load the first page and profiles; optionally rescan; start watching."""
-        self.show_page("home", remember=False)  # first: it is what the user waits for
+        """Load the profiles and, in the same trip to the worker, Home for the
+        profile they lead to; optionally rescan; start watching. Nothing here
+        creates a profile."""
+        remembered = self.profile
+        self.home.refresh(lambda s: choose_profile(s.profiles(), remembered))  # first: what the user waits for
+        self._stale.discard("home")
+        self.show_page("home", remember=False)
         self.load_profiles()
         self.scan.refresh()
         self.runner.submit(lambda s: s.count_videos(), self._count, owner=self)
@@ -231,7 +255,7 @@ class MainWindow(QMainWindow):
         if self.settings.desktop_entry_offered:
             return
 
-        def check(_s: Any) -> bool:
+        def check(_s: PyrecService) -> bool:
             from pyrec import desktop_entry
 
             return not desktop_entry.status().installed
@@ -305,6 +329,9 @@ class MainWindow(QMainWindow):
         self.refresh_page(self.current_page())
 
     def refresh_page(self, key: str) -> None:
+        if not self._profiles_known and key in PROFILE_PAGES:
+            self._stale.add(key)  # loaded for the chosen profile once the profiles arrive
+            return
         if key == "home":
             self.home.refresh(self.profile)
         elif key == "library":
@@ -320,7 +347,7 @@ class MainWindow(QMainWindow):
         elif key == "detail" and self.detail.video is not None:
             self.detail.show_video(self.detail.video, self.profile)
 
-    def open_video(self, video: dict[str, Any]) -> None:
+    def open_video(self, video: Card) -> None:
         self.detail.show_video(video, self.profile)
         self.show_page("detail")
         self.detail.setFocus()
@@ -358,7 +385,7 @@ class MainWindow(QMainWindow):
             self.search.set_query("")
             self.go_back()
 
-    def eventFilter(self, watched: Any, event: QEvent) -> bool:
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.search_box and event.type() == QEvent.Type.KeyPress:
             key = event.key()  # type: ignore[attr-defined]
             if key == Qt.Key.Key_Escape:
@@ -378,12 +405,29 @@ class MainWindow(QMainWindow):
     def load_profiles(self) -> None:
         self.runner.submit(lambda s: s.profiles(), self._profiles_loaded, owner=self)
 
-    def _profiles_loaded(self, profiles: list[dict[str, Any]]) -> None:
-        names = [p["name"] for p in profiles]
-        if self.profile not in names:
-            self.profile = names[0] if names else None
+    def _profiles_loaded(self, profiles: list[ProfileJson]) -> None:
+        """Pick the profile in use: the remembered one if it still exists, else
+        the first; None while there is none (answers are then for someone with
+        no history yet, and the first recorded event makes the default profile)."""
+        before, first = self.profile, not self._profiles_known
+        self.profile = choose_profile(profiles, self.profile)
+        self._profiles_known = True
         self.search.profile = self.profile
         self.topbar.set_profiles(profiles, self.profile)
+        if first:
+            current = self.current_page()
+            if current in self._stale:
+                self._stale.discard(current)
+                self.refresh_page(current)
+            if self._home_loaded and self.home.profile != self.profile:
+                self.mark_stale("home")  # the list changed between the two reads: load the right one
+        elif self.profile != before:
+            self.mark_stale("home", "library", "privacy")
+
+    def _home_shelves_loaded(self, _count: int) -> None:
+        self._home_loaded = True
+        if self._profiles_known and self.home.profile != self.profile:
+            self.mark_stale("home")  # loaded for a profile no longer in use: load the one that is
 
     def _profile_chosen(self, index: int) -> None:
         self.set_profile(str(self.profile_box.itemData(index)))
@@ -401,14 +445,14 @@ class MainWindow(QMainWindow):
         self.mark_stale("home", "library", "privacy")
 
     # -- actions -----------------------------------------------------------------------
-    def perform(self, action: str, video: dict[str, Any]) -> None:
+    def perform(self, action: str, video: Card) -> None:
         if action == "play":
             self.playback.play(video, self.profile)
             return
         if action == "similar":
             self.open_video(video)
             return
-        method, text = ACTION_METHODS[action]
+        record, text = ACTION_METHODS[action]
         video_id, profile = int(video["id"]), self.profile
 
         def done(event: object) -> None:
@@ -423,14 +467,21 @@ class MainWindow(QMainWindow):
                     shelf.model.remove_ids({video_id})
                 self.search.model.remove_ids({video_id})
             self.action_recorded.emit(action, video_id)
-            self.mark_stale("home")
+            self.mark_stale("home", "privacy")  # privacy lists the history, which just grew
+            self._after_first_event()
 
-        self.runner.submit(lambda s: getattr(s, method)(video_id, profile), done, owner=self)
+        self.runner.submit(lambda s: record(s, video_id, profile), done, owner=self)
 
     def _play_recorded(self, video_id: int, kind: str) -> None:
         if kind:
             self.action_recorded.emit(kind, video_id)
             self.mark_stale("home", "privacy")
+            self._after_first_event()
+
+    def _after_first_event(self) -> None:
+        """Without a profile, the first event made the default profile: show it."""
+        if self.profile is None:
+            self.load_profiles()
 
     # -- scanning ----------------------------------------------------------------------
     def choose_and_scan(self) -> None:
@@ -444,13 +495,13 @@ class MainWindow(QMainWindow):
         self.scan_bar.setRange(0, 0)
         self.scan_bar.show()
 
-    def _scan_progress(self, p: Any) -> None:
+    def _scan_progress(self, p: ScanProgress) -> None:
         if p.phase == "indexing" and p.total:
             self.scan_bar.setRange(0, p.total)
             self.scan_bar.setValue(p.done)
             self.scan_label.setText(f"Scanning {p.done:,}/{p.total:,}")
 
-    def _scan_finished(self, summary: Any) -> None:
+    def _scan_finished(self, summary: ScanSummary) -> None:
         self.scan_bar.hide()
         self.scan_label.setText("")
         changed = summary.added + summary.updated + summary.moved + summary.missing
@@ -464,7 +515,7 @@ class MainWindow(QMainWindow):
             self.runner.submit(lambda s: s.count_videos(), self._count, owner=self)
         self.scan.refresh()
 
-    def _scan_notice(self, summary: Any) -> NoticeSpec:
+    def _scan_notice(self, summary: ScanSummary) -> NoticeSpec:
         n = len(summary.errors)
         return NoticeSpec(f"{summary_text(summary)} {n} file{'s' if n != 1 else ''} could not be read.", "warning",
                           [NoticeAction("Show", lambda: self.show_page("scan"))], key="scan")

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
@@ -25,13 +25,18 @@ from pyrec_gui.models.items import display_title, resume_position
 from pyrec_gui.notices import Notice, NoticeAction, NoticeBar
 from pyrec_gui.workers import ServiceRunner
 
+from pyrec.shapes import Card
+
+if TYPE_CHECKING:
+    from pyrec.service import PyrecService
+
 UrlOpener = Callable[[QUrl], bool]
 FINISHED = 0.9  # watched this share of the length: count it as finished
 
 
 @dataclass
 class PendingPlay:
-    video: dict[str, Any]
+    video: Card
     profile: str | None
     started: float  # monotonic clock
     start_position: float  # where the player started (a resume), seconds
@@ -66,7 +71,7 @@ class PlaybackTracker(QObject):
         self._timeout.setSingleShot(True)
         self._timeout.timeout.connect(self.record_inferred)
 
-    def play(self, video: dict[str, Any], profile: str | None) -> bool:
+    def play(self, video: Card, profile: str | None) -> bool:
         if self.pending is not None:  # a second play before answering: settle the first
             self.record_inferred()
         path = video.get("path") or ""
@@ -74,7 +79,7 @@ class PlaybackTracker(QObject):
             self.notices.error(f"{path}: no video player could open this file")
             return False
         start = resume_position(video) or 0.0
-        self.pending = PendingPlay(dict(video), profile, self.clock(), start)
+        self.pending = PendingPlay(video.copy(), profile, self.clock(), start)
         self._asked = False
         self._ask(f"Playing “{display_title(video)}” in your video player. How much did you watch? "
                   "(answer when you are done)", guess=None)
@@ -176,13 +181,13 @@ class PlaybackTracker(QObject):
         video_id = int(pending.video["id"])
         profile = pending.profile
 
-        def write(s: Any) -> object:
+        def write(s: PyrecService) -> int | None:
             event = s.record_play(video_id, profile, position=position, watched_seconds=watched)
             if finished and event is not None:
                 s.mark_watched(video_id, profile)
             return event
 
-        def done(event: object) -> None:
+        def done(event: int | None) -> None:
             if event is None:
                 self.notices.info("Private session: this play was not recorded.", key="private-play")
             self.recorded.emit(video_id, "" if event is None else ("watched" if finished else "play"))

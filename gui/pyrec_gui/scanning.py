@@ -14,11 +14,15 @@ import os
 import threading
 import time
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QThread, QTimer, Signal
 
 from pyrec_gui.workers import error_line
+
+if TYPE_CHECKING:
+    from pyrec.scan.scanner import ScanProgress, ScanSummary
+    from pyrec.service import PyrecService
 
 
 def lower_priority(nice: int = 10) -> None:
@@ -38,7 +42,7 @@ class _ScanThread(QThread):
     succeeded = Signal(object)  # ScanSummary
     crashed = Signal(str)
 
-    def __init__(self, service: Any, roots: list[str] | None, jobs: int | None, cancel: threading.Event) -> None:
+    def __init__(self, service: PyrecService, roots: list[str] | None, jobs: int | None, cancel: threading.Event) -> None:
         super().__init__()
         self.service = service
         self.roots = roots
@@ -46,7 +50,7 @@ class _ScanThread(QThread):
         self.cancel = cancel
         self._last_emit = 0.0
 
-    def _progress(self, p: Any) -> None:
+    def _progress(self, p: ScanProgress) -> None:
         # At most ~20 updates a second: the GUI thread must stay free to paint.
         now = time.monotonic()
         if p.phase != "indexing" or now - self._last_emit >= 0.05 or p.done == p.total:
@@ -74,14 +78,14 @@ class ScanController(QObject):
     failed = Signal(str)
     running_changed = Signal(bool)
 
-    def __init__(self, service: Any, *, jobs: int | None = None, parent: QObject | None = None) -> None:
+    def __init__(self, service: PyrecService, *, jobs: int | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.service = service
         self.jobs = jobs
         self._thread: _ScanThread | None = None
         self._cancel = threading.Event()
         self._queued: list[str] | None | bool = False  # False: nothing queued; None: all folders
-        self.last_summary: Any = None
+        self.last_summary: ScanSummary | None = None
 
     @property
     def running(self) -> bool:
@@ -119,7 +123,7 @@ class ScanController(QObject):
         self._queued = False
         self._cancel.set()
 
-    def _succeeded(self, summary: Any) -> None:
+    def _succeeded(self, summary: ScanSummary) -> None:
         self.last_summary = summary
         self.finished.emit(summary)
 

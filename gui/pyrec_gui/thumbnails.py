@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict, deque
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QRect, QRunnable, QSize, Qt, QThreadPool, Signal
 from PySide6.QtGui import QImage, QImageReader, QPixmap
+
+if TYPE_CHECKING:
+    import numpy as np
 
 Key = tuple[str, int, int]  # path, physical width, physical height
 
@@ -33,7 +36,7 @@ def cover(image: QImage, width: int, height: int) -> QImage:
     return scaled.copy(QRect(x, y, width, height))
 
 
-def rgb_image(pixels: Any) -> QImage:
+def rgb_image(pixels: np.ndarray) -> QImage:
     """A QImage (owning its memory) from an H×W×3 uint8 RGB array; safe off the GUI thread."""
     height, width = int(pixels.shape[0]), int(pixels.shape[1])
     data = pixels.tobytes()

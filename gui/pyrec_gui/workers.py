@@ -11,15 +11,18 @@ from __future__ import annotations
 import threading
 import traceback
 from collections.abc import Callable
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from pyrec.errors import PyrecError
 
+if TYPE_CHECKING:
+    from pyrec.service import PyrecService
+
 T = TypeVar("T")
-JobFn = Callable[[Any], T]
+JobFn = Callable[["PyrecService"], T]  # a job: a call on the shared service
 
 
 def error_line(exc: BaseException) -> str:
@@ -50,7 +53,7 @@ class Job(Generic[T]):
 
 
 class _Task(QRunnable):
-    def __init__(self, fn: Callable[[], Any], relay: _Relay) -> None:
+    def __init__(self, fn: Callable[[], object], relay: _Relay) -> None:
         super().__init__()
         self.setAutoDelete(True)
         self._fn = fn
@@ -72,7 +75,7 @@ class ServiceRunner(QObject):
     error = Signal(str)  # a job without its own on_error failed: one line for the notice bar
     busy_changed = Signal(bool)
 
-    def __init__(self, service: Any, *, threads: int = 2, parent: QObject | None = None) -> None:
+    def __init__(self, service: PyrecService, *, threads: int = 2, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.service = service
         self.pool = QThreadPool(self)

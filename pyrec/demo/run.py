@@ -63,11 +63,13 @@ def _understood(service: PyrecService) -> list[dict[str, Any]]:
 def simulate_history(service: PyrecService, profile: str = DEMO_PROFILE) -> int:
     """Record the demo's viewing history (the household's first) once;
     returns how many events were added."""
-    if service.history(profile, limit=1):
+    existing = {p["name"] for p in service.profiles()}
+    if profile in existing and service.history(profile, limit=1):
         return 0
-    if not service.history(HOUSEHOLD_PROFILE, limit=1):
+    if HOUSEHOLD_PROFILE not in existing or not service.history(HOUSEHOLD_PROFILE, limit=1):
         service.create_profile(HOUSEHOLD_PROFILE)
         _replay(service, HOUSEHOLD_PROFILE, HOUSEHOLD_HISTORY)
+    service.create_profile(profile)  # profiles are made on purpose; the demo's are made here
     return _replay(service, profile, HISTORY)
 
 

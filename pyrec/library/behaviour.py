@@ -29,6 +29,15 @@ class BehaviourStore(LibraryBase):
             row = conn.execute("SELECT * FROM profiles WHERE name = ?", (clean,)).fetchone()
         return _profile(row)
 
+    def find_profile(self, name: str) -> Profile | None:
+        """The profile called ``name`` (case-insensitive), or None; never creates one."""
+        clean = normalize_name(name)
+        if not clean:
+            return None
+        with self._read() as conn:
+            row = conn.execute("SELECT * FROM profiles WHERE name = ?", (clean,)).fetchone()
+        return None if row is None else _profile(row)
+
     def profiles(self) -> list[Profile]:
         with self._read() as conn:
             return [_profile(r) for r in conn.execute("SELECT * FROM profiles ORDER BY id")]

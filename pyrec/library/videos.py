@@ -44,6 +44,8 @@ SELECT v.*, t.original_title, t.tagline, t.subtitles, t.sources
 FROM videos v LEFT JOIN texts t ON t.video_id = v.id
 """
 
+_IDS_PER_QUERY = 500  # well under SQLite's limit on bound parameters
+
 _KNOWN_SELECT = "SELECT id, path, size, mtime_ns, quick_hash, status FROM videos"
 
 # Restoring a returning file: back to 'failed' if its last scan failed.
@@ -223,6 +225,19 @@ class VideoStore(LibraryBase):
         if row is None:
             raise NotFoundError(f"no video with id {video_id}", self._path)
         return _video(row)
+
+    def videos_by_ids(self, video_ids: Iterable[int]) -> dict[int, VideoInfo]:
+        """Many videos in one read, by id (any status). Ids that name no video
+        are left out: the caller decides whether that is an error."""
+        wanted = list(dict.fromkeys(int(i) for i in video_ids))
+        found: dict[int, VideoInfo] = {}
+        with self._read() as conn:
+            for start in range(0, len(wanted), _IDS_PER_QUERY):
+                chunk = wanted[start:start + _IDS_PER_QUERY]
+                marks = ", ".join("?" * len(chunk))
+                for row in conn.execute(f"{_VIDEO_SELECT} WHERE v.id IN ({marks})", chunk):
+                    found[int(row["id"])] = _video(row)
+        return found
 
     def video_by_path(self, path: str | os.PathLike[str]) -> VideoInfo | None:
         with self._read() as conn:

@@ -5,14 +5,13 @@ from __future__ import annotations
 import os
 import platform
 import sqlite3
-from typing import Any
 
-from pyrec import __version__, desktop_libs, netguard, paths, views
+from pyrec import __version__, desktop_libs, netguard, paths, shapes
 from pyrec.errors import ModelError
-from pyrec.service.base import ServiceBase
+from pyrec.service.store import Store
 
 
-def privacy_guards() -> dict[str, str]:
+def privacy_guards() -> shapes.PrivacyGuards:
     """What keeps this process local-only, layer by layer."""
     telemetry = os.environ.get("ORT_DISABLE_TELEMETRY") == "1"
     return {
@@ -21,9 +20,12 @@ def privacy_guards() -> dict[str, str]:
     }
 
 
-class DiagnosticsMixin(ServiceBase):
+class Diagnostics:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
     @staticmethod
-    def model_status() -> list[dict[str, Any]]:
+    def model_status() -> list[shapes.ModelStatus]:
         """Every bundled and user model, verified against its recorded sha256."""
         from pyrec.models import all_specs, verify
 
@@ -31,10 +33,10 @@ class DiagnosticsMixin(ServiceBase):
             specs = all_specs()
         except ModelError as exc:  # a broken user config: report it, keep the rest
             return [{"id": "user config", "status": f"error: {exc.one_line()}"}]
-        out = []
+        out: list[shapes.ModelStatus] = []
         for spec in specs.values():
-            entry: dict[str, Any] = {"id": spec.id, "kind": spec.kind, "file": str(spec.path),
-                                     "bundled": spec.bundled, "licence": spec.licence, "sha256": spec.sha256}
+            entry: shapes.ModelStatus = {"id": spec.id, "kind": spec.kind, "file": str(spec.path),
+                                         "bundled": spec.bundled, "licence": spec.licence, "sha256": spec.sha256}
             try:
                 verify(spec)
                 entry["status"] = "ok"
@@ -43,14 +45,15 @@ class DiagnosticsMixin(ServiceBase):
             out.append(entry)
         return out
 
-    def doctor(self) -> dict[str, Any]:
+    def doctor(self) -> shapes.DoctorReport:
         import cv2
         import numpy
         import onnxruntime
 
         from pyrec.core import available_simd_levels, simd_level
 
-        report: dict[str, Any] = {
+        store = self.store
+        report: shapes.DoctorReport = {
             "pyrec": __version__,
             "python": platform.python_version(),
             "platform": platform.platform(),
@@ -62,8 +65,9 @@ class DiagnosticsMixin(ServiceBase):
             "models": self.model_status(),
             "privacy": privacy_guards(),
             "desktop_app": desktop_libs.check().describe(),
-            "paths": {"db": str(self.db_path), "cache": str(self.cache_dir), "config": str(paths.config_dir())},
+            "paths": {"db": str(store.db_path), "cache": str(store.cache_dir), "config": str(paths.config_dir())},
+            "library": None,
         }
         # doctor must not create a library as a side effect
-        report["library"] = views.stats_json(self.library.stats()) if self.db_path.exists() else None
+        report["library"] = shapes.stats_json(store.library.stats()) if store.db_path.exists() else None
         return report

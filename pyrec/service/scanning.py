@@ -1,59 +1,95 @@
-"""Scanning and the set of folders that make up the library."""
+"""Scanning, the set of folders that make up the library, and removing copies."""
 
 from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, TypedDict, Unpack
 
+from pyrec import shapes
 from pyrec.errors import PyrecError
-from pyrec.service.base import ServiceBase
+from pyrec.service.store import Ref, Store
 
 if TYPE_CHECKING:  # the scanner and its indexer (OpenCV, ONNX Runtime) load when a scan runs
     from pyrec.scan.scanner import ProgressCallback, ScanSummary
 
+LibraryChanged = Callable[[], None]
 
-class ScanningMixin(ServiceBase):
-    def scan(
-        self,
-        roots: Iterable[str | os.PathLike[str]] | None = None,
-        *,
-        exclude: Iterable[str] = (),
-        jobs: int | None = None,
-        progress: ProgressCallback | None = None,
-        cancel: threading.Event | None = None,
-        remember: bool = True,
-        in_process: bool | None = None,
-    ) -> ScanSummary:
-        """Scan folders (default: the library's folders). Folders scanned are
-        remembered as library folders unless ``remember`` is False.
 
-        Files are indexed in ``jobs`` worker processes (default: one per CPU);
-        ``jobs=1`` indexes in this process unless ``in_process=False``, which
-        keeps decoding in a worker process whatever ``jobs`` is."""
+class ScanOptions(TypedDict, total=False):
+    exclude: Iterable[str]  # gitignore-style patterns left out (default: none)
+    jobs: int | None  # worker processes (default: one per CPU)
+    progress: ProgressCallback | None
+    cancel: threading.Event | None  # set it to stop; what was committed stays
+    remember: bool  # remember the roots as library folders (default: True)
+    in_process: bool | None  # False: decode in a worker process even with jobs=1
+
+
+class Scanning:
+    """Everything that changes which files the library holds. ``on_changed``
+    is called after the catalogue changed (a scan ended, copies were trashed)."""
+
+    def __init__(self, store: Store, *, on_changed: LibraryChanged | None = None) -> None:
+        self.store = store
+        self.on_changed = on_changed
+
+    def _changed(self) -> None:
+        if self.on_changed is not None:
+            self.on_changed()
+
+    def scan(self, roots: Iterable[str | os.PathLike[str]] | None = None,
+             **options: Unpack[ScanOptions]) -> ScanSummary:
         from pyrec.scan.scanner import Scanner
 
+        lib = self.store.library
         root_list = [os.path.abspath(os.fspath(r)) for r in roots] if roots is not None else self.library_folders()
         if not root_list:
             raise PyrecError("no folders to scan: pass a folder or add one to the library first")
-        if remember:
+        if options.get("remember", True):
             for root in root_list:
                 if os.path.isdir(root):
-                    self.library.add_library_folder(root)
-        scanner = Scanner(self.library, thumbnail_dir=self.thumbnail_dir, jobs=jobs, exclude=exclude,
-                          in_process=in_process)
-        summary = scanner.scan(root_list, progress=progress, cancel=cancel)
-        self._library_changed()
+                    lib.add_library_folder(root)
+        scanner = Scanner(lib, thumbnail_dir=self.store.thumbnail_dir, jobs=options.get("jobs"),
+                          exclude=options.get("exclude", ()), in_process=options.get("in_process"))
+        summary = scanner.scan(root_list, progress=options.get("progress"), cancel=options.get("cancel"))
+        self._changed()
         return summary
 
     def library_folders(self) -> list[str]:
-        return self.library.library_folders()
+        return self.store.library.library_folders()
 
     def add_library_folder(self, path: str | os.PathLike[str]) -> bool:
         if not os.path.isdir(path):
             raise PyrecError("not a folder", path)
-        return self.library.add_library_folder(path)
+        return self.store.library.add_library_folder(path)
 
     def remove_library_folder(self, path: str | os.PathLike[str]) -> bool:
-        return self.library.remove_library_folder(path)
+        return self.store.library.remove_library_folder(path)
+
+    def trash_copies(self, refs: Iterable[Ref]) -> shapes.TrashResult:
+        """Move these videos' files to the system trash (undo: restore them
+        from there) and mark them missing in the library, as a scan would:
+        their history stays, they are no longer recommended, and a restored
+        file comes back on the next scan. A file that cannot be trashed is one
+        line in ``errors``; the others are trashed all the same."""
+        try:
+            from send2trash import send2trash
+        except ImportError as exc:  # an optional dependency (the gui extra)
+            raise PyrecError("moving files to the trash needs send2trash: pip install send2trash") from exc
+
+        videos = [self.store.resolve(ref) for ref in refs]  # every id checked before any file moves
+        result: shapes.TrashResult = {"trashed": [], "video_ids": [], "errors": []}
+        for video in videos:
+            path = video.file.path
+            try:
+                send2trash(path)
+            except Exception as exc:  # noqa: BLE001 - send2trash raises several types; each becomes one line
+                result["errors"].append(f"{path}: {' '.join(str(exc).split()) or type(exc).__name__}")
+            else:
+                result["trashed"].append(path)
+                result["video_ids"].append(video.id)
+        if result["video_ids"]:
+            self.store.library.mark_missing(result["video_ids"])
+            self._changed()
+        return result

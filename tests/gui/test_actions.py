@@ -134,6 +134,8 @@ def test_like_button_records_a_like_for_the_current_profile(window, qtbot) -> No
 
 def test_private_session_records_nothing(window, qtbot) -> None:
     db = window.service.db_path
+    with PyrecService(db) as seed:
+        seed.create_profile("default")  # the app no longer makes one on start
     window.show_page("privacy")
     qtbot.waitUntil(lambda: window.privacy.list.count() >= 1, timeout=3000)
     window.privacy.private.setChecked(True)
@@ -215,3 +217,29 @@ def test_first_run_offers_the_applications_menu_entry_once(make_window, qtbot, t
     window.offer_desktop_entry()  # asked once: never again
     qtbot.wait(300)
     assert not any(n.spec.key == "desktop-entry" and n.buttons for n in window.notices.notices)
+
+
+def test_starting_makes_no_profile_and_home_loads_for_the_chosen_one(make_window, qtbot, library_copy,
+                                                                   tmp_path) -> None:
+    from pyrec_gui.settings import Settings
+
+    def start(settings: Settings | None = None) -> tuple[object, list[str | None]]:
+        window = make_window(library_copy, start=False, settings=settings)
+        loads: list[str | None] = []  # whose shelves Home showed, each time it loaded
+        window.home.shelves_loaded.connect(lambda _n: loads.append(window.home.profile))
+        window.start()
+        qtbot.waitUntil(lambda: bool(window.home.shelves), timeout=30000)
+        qtbot.wait(200)  # anything loaded twice would show here
+        return window, loads
+
+    fresh, loads = start()  # a library nobody has used yet
+    assert loads == [None] and fresh.profile is None
+    with PyrecService(library_copy) as check:
+        assert check.profiles() == []  # starting made none
+        check.create_profile("kids")
+    settings = Settings(tmp_path / "other.ini")
+    settings.profile = "gone"  # remembered from before, deleted since
+    window, loads = start(settings)
+    assert window.profile == "kids" and loads == ["kids"]  # never for "gone" or None first
+    with PyrecService(library_copy) as check:
+        assert [p["name"] for p in check.profiles()] == ["kids"]

@@ -1,1 +1,1 @@
-"""Qt item models over what the service returns (pyrec.views dict shapes)."""
+"""Qt item models over what the service returns (the dict shapes of pyrec.shapes)."""

@@ -7,16 +7,19 @@ library pages, shelves and results alike.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping, Sequence
 from enum import IntEnum
-from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
     QByteArray,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     Qt,
 )
+
+from pyrec.shapes import Card
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -31,11 +34,13 @@ class Role(IntEnum):
     Subtitle = Qt.ItemDataRole.UserRole + 7  # year · series, for the second line
 
 
-def display_title(video: dict[str, Any]) -> str:
-    title = (video.get("title") or "").strip()
+def display_title(video: Mapping[str, object]) -> str:
+    title = video.get("title")
+    title = title.strip() if isinstance(title, str) else ""
     if title:
         return title
-    return os.path.splitext(os.path.basename(video.get("path") or ""))[0] or f"Video {video.get('id')}"
+    path = video.get("path")
+    return os.path.splitext(os.path.basename(path if isinstance(path, str) else ""))[0] or f"Video {video.get('id')}"
 
 
 def format_duration(seconds: float | None) -> str:
@@ -57,22 +62,23 @@ def keyframe_stamps(times: list[float | None]) -> list[str]:
     return [f"{int(t // 60)}:{t % 60:04.1f}" for t in seconds]
 
 
-def resume_position(video: dict[str, Any]) -> float | None:
+def resume_position(video: Mapping[str, object]) -> float | None:
     """Where playback stopped, in seconds: a "position" field, or the data of a
     "continue" reason (how recommendations explain Continue watching)."""
     position = video.get("position")
     if isinstance(position, (int, float)):
         return float(position)
-    for detail in video.get("reason_details") or []:
-        data = detail.get("data") if isinstance(detail, dict) else None
-        if detail.get("kind") == "continue" and isinstance(data, dict):
+    details = video.get("reason_details")
+    for detail in details if isinstance(details, list) else []:
+        data = detail.get("data") if isinstance(detail, Mapping) else None
+        if isinstance(detail, Mapping) and detail.get("kind") == "continue" and isinstance(data, Mapping):
             value = data.get("position")
             if isinstance(value, (int, float)):
                 return float(value)
     return None
 
 
-def progress_of(video: dict[str, Any]) -> float | None:
+def progress_of(video: Mapping[str, object]) -> float | None:
     """How far into the video this person got, 0..1; None if never started."""
     value = video.get("progress")
     if isinstance(value, (int, float)):
@@ -83,7 +89,7 @@ def progress_of(video: dict[str, Any]) -> float | None:
     return None
 
 
-def subtitle_of(video: dict[str, Any]) -> str:
+def subtitle_of(video: Mapping[str, object]) -> str:
     parts: list[str] = []
     if video.get("series"):
         season, episode = video.get("season"), video.get("episode")
@@ -94,23 +100,23 @@ def subtitle_of(video: dict[str, Any]) -> str:
     return " · ".join(parts)
 
 
-def reason_of(video: dict[str, Any]) -> str:
-    reasons = video.get("reasons") or []
-    return str(reasons[0]) if reasons else ""
+def reason_of(video: Mapping[str, object]) -> str:
+    reasons = video.get("reasons")
+    return str(reasons[0]) if isinstance(reasons, Sequence) and not isinstance(reasons, str) and reasons else ""
 
 
 class ItemsModel(QAbstractListModel):
     """Rows are video dicts; replace them wholesale with ``set_items``."""
 
-    def __init__(self, items: list[dict[str, Any]] | None = None, parent: Any = None) -> None:
+    def __init__(self, items: Sequence[Card] | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._items: list[dict[str, Any]] = list(items or [])
+        self._items: list[Card] = list(items or [])
 
     # -- Qt API -----------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(self._items)
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid() or not 0 <= index.row() < len(self._items):
             return None
         video = self._items[index.row()]
@@ -147,15 +153,15 @@ class ItemsModel(QAbstractListModel):
         return names
 
     # -- ours ---------------------------------------------------------------------
-    def set_items(self, items: list[dict[str, Any]]) -> None:
+    def set_items(self, items: Sequence[Card]) -> None:
         self.beginResetModel()
         self._items = list(items)
         self.endResetModel()
 
-    def items(self) -> list[dict[str, Any]]:
+    def items(self) -> list[Card]:
         return list(self._items)
 
-    def item(self, row: int) -> dict[str, Any]:
+    def item(self, row: int) -> Card:
         return self._items[row]
 
     def ids(self) -> list[int]:
@@ -171,10 +177,3 @@ class ItemsModel(QAbstractListModel):
                 self.endRemoveRows()
                 removed += 1
         return removed
-
-    def update_video(self, video_id: int, changes: dict[str, Any]) -> None:
-        for row, video in enumerate(self._items):
-            if video.get("id") == video_id:
-                video.update(changes)
-                idx = self.index(row)
-                self.dataChanged.emit(idx, idx)

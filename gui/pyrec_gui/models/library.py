@@ -6,12 +6,14 @@ view scrolls (canFetchMore/fetchMore), fetched off the GUI thread, so a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TypedDict
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Signal
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Signal
 
 from pyrec_gui.models.items import ItemsModel
 from pyrec_gui.workers import ServiceRunner, error_line
+
+from pyrec.shapes import Card
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -26,6 +28,20 @@ ORDERS: dict[str, str] = {  # label → service order
 }
 
 
+class VideoFilters(TypedDict, total=False):
+    """The filter arguments of PyrecService.videos / count_videos."""
+
+    entity_id: int
+    entity_ids: list[int]
+    label: str
+    watched: str
+    profile: str | None
+
+
+class VideoQuery(VideoFilters, total=False):
+    order: str
+
+
 @dataclass(frozen=True)
 class LibraryQuery:
     """What the grid shows: an order and the active filters."""
@@ -37,8 +53,11 @@ class LibraryQuery:
     profile: str | None = None  # whose watched state
     descriptions: tuple[str, ...] = field(default=(), compare=False)  # human text of the filters
 
-    def service_kwargs(self) -> dict[str, Any]:
-        kwargs: dict[str, Any] = {"order": self.order}
+    def service_kwargs(self) -> VideoQuery:
+        return {"order": self.order, **self.count_kwargs()}
+
+    def count_kwargs(self) -> VideoFilters:
+        kwargs: VideoFilters = {}
         if len(self.entity_ids) == 1:
             kwargs["entity_id"] = self.entity_ids[0]
         elif self.entity_ids:
@@ -50,11 +69,6 @@ class LibraryQuery:
             kwargs["profile"] = self.profile
         return kwargs
 
-    def count_kwargs(self) -> dict[str, Any]:
-        kwargs = self.service_kwargs()
-        kwargs.pop("order")
-        return kwargs
-
 
 class LibraryModel(ItemsModel):
     loading_changed = Signal(bool)
@@ -62,7 +76,7 @@ class LibraryModel(ItemsModel):
     page_loaded = Signal(int)  # rows added
     failed = Signal(str)
 
-    def __init__(self, runner: ServiceRunner, *, page_size: int = 240, parent: Any = None) -> None:
+    def __init__(self, runner: ServiceRunner, *, page_size: int = 240, parent: QObject | None = None) -> None:
         super().__init__(parent=parent)
         self.runner = runner
         self.page_size = page_size
@@ -113,7 +127,7 @@ class LibraryModel(ItemsModel):
         self.runner.submit(lambda s: s.videos(limit=limit, offset=offset, **kwargs),
                            lambda page: self._on_page(generation, offset, page), self._on_error, owner=self)
 
-    def _on_page(self, generation: int, offset: int, page: list[dict[str, Any]]) -> None:
+    def _on_page(self, generation: int, offset: int, page: list[Card]) -> None:
         if generation != self._generation or offset != len(self._items):
             return  # an answer to a query the user has moved on from
         self._set_loading(False)

@@ -8,7 +8,8 @@ import os
 import re
 from collections import OrderedDict
 from functools import partial
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QImage, QKeySequence, QPixmap, QShortcut
@@ -30,6 +31,11 @@ from pyrec_gui.widgets.frame_preview import FramePreview
 from pyrec_gui.widgets.keyframe_strip import HoverPreview, KeyframeStrip
 from pyrec_gui.workers import ServiceRunner, error_line
 
+from pyrec.shapes import Card, EntityJson, VideoDetail
+
+if TYPE_CHECKING:
+    from pyrec.service import PyrecService
+
 # The detail page's actions: (id, text, icon, shortcut, tooltip)
 ACTIONS: tuple[tuple[str, str, str, str, str], ...] = (
     ("play", "Play", "play", "Ctrl+Return", "Open in your video player (Ctrl+Enter)"),
@@ -47,13 +53,14 @@ OTHER_KINDS = (("series", "Series"), ("collection", "Collection"), ("studio", "S
 FrameKey = tuple[int, float | None, int, int]  # video id, time (None: representative), device w, h
 
 
-def sharp_frame(service: Any, video_id: int, time: float | None, width: int, height: int) -> QImage:
+def sharp_frame(service: PyrecService, video_id: int, time: float | None, width: int, height: int) -> QImage:
     """Worker side: the frame decoded from the video, cropped to width × height
     device pixels (null when the video has no picture at all)."""
     data = service.frame(video_id, time=time, width=width, height=height)
-    if data.get("image") is None:
+    pixels = data["image"]
+    if pixels is None:
         return QImage()
-    return cover(rgb_image(data["image"]), width, height)
+    return cover(rgb_image(pixels), width, height)
 
 
 def human_size(size: int | None) -> str:
@@ -79,7 +86,7 @@ class DetailView(QWidget):
         super().__init__(parent)
         self.runner = runner
         self.thumbnails = thumbnails
-        self.video: dict[str, Any] | None = None
+        self.video: Card | None = None  # the card opened, completed by service.video()
         self._links: list[tuple[str, int | None, str]] = []
         self._generation = 0
         self._frames: OrderedDict[FrameKey, QPixmap] = OrderedDict()  # sharp frames, a few pages' worth
@@ -157,12 +164,12 @@ class DetailView(QWidget):
         column.addStretch(1)
 
     # -- loading ------------------------------------------------------------------
-    def show_video(self, video: dict[str, Any], profile: str | None = None) -> None:
+    def show_video(self, video: Card, profile: str | None = None) -> None:
         """Show what we already know at once, then fill in the rest off-thread."""
         self._generation += 1
         generation = self._generation
         video_id = video["id"]
-        self.video = dict(video)
+        self.video = video.copy()
         for action_id, widget in self.buttons.items():
             widget.setChecked(False)
             widget.setText(next(a[1] for a in ACTIONS if a[0] == action_id))
@@ -177,11 +184,12 @@ class DetailView(QWidget):
         self.runner.submit(lambda s: s.similar(video_id, n=20, profile=profile), lambda items: self._similar(generation, items),
                            lambda exc: self._similar_error(generation, exc), owner=self)
 
-    def _full(self, generation: int, full: dict[str, Any]) -> None:
+    def _full(self, generation: int, full: VideoDetail) -> None:
         if generation != self._generation:
             return
         assert self.video is not None
-        self.video.update(full)
+        # the card's score and reasons stay; every video field is the library's now
+        self.video = cast(Card, {**self.video, **full})
         self._render_basic(self.video)
         self._render_graph(full)
         frames = full.get("keyframes") or []
@@ -196,7 +204,7 @@ class DetailView(QWidget):
         if generation == self._generation:
             self.failed.emit(error_line(exc))
 
-    def _similar(self, generation: int, items: list[dict[str, Any]]) -> None:
+    def _similar(self, generation: int, items: list[Card]) -> None:
         if generation != self._generation:
             return
         self.similar_model.set_items(items)
@@ -207,16 +215,15 @@ class DetailView(QWidget):
         if generation == self._generation:
             self.similar_status.setText(f"Similar videos are not available: {error_line(exc)}")
 
-    def _render_basic(self, video: dict[str, Any]) -> None:
+    def _render_basic(self, video: Card) -> None:
         self.title.setText(display_title(video))
         facts = []
-        if video.get("series"):
+        series = cast(Mapping[str, object], video).get("series")  # not sent by the service today
+        if series:
             season, episode = video.get("season"), video.get("episode")
-            facts.append(f"{video['series']} S{season or 0:02d}E{episode or 0:02d}" if season or episode
-                         else str(video["series"]))
-        for key in ("year",):
-            if video.get(key):
-                facts.append(str(video[key]))
+            facts.append(f"{series} S{season or 0:02d}E{episode or 0:02d}" if season or episode else str(series))
+        if video.get("year"):
+            facts.append(str(video["year"]))
         if video.get("duration"):
             facts.append(format_duration(video["duration"]))
         if video.get("width") and video.get("height"):
@@ -239,7 +246,7 @@ class DetailView(QWidget):
         self.path.setText(video.get("path") or "")
         self.path.setToolTip(os.path.dirname(video.get("path") or ""))
 
-    def _render_graph(self, full: dict[str, Any]) -> None:
+    def _render_graph(self, full: VideoDetail) -> None:
         clear_layout(self.graph)
         self._links = []
         rows: list[tuple[str, str]] = []
@@ -277,7 +284,7 @@ class DetailView(QWidget):
             self.graph.addWidget(head, r, 0)
             self.graph.addWidget(value, r, 1)
 
-    def _link_list(self, entities: list[dict[str, Any]]) -> str:
+    def _link_list(self, entities: list[EntityJson]) -> str:
         parts = []
         for e in entities:
             self._links.append((e["kind"], e.get("id"), e["name"]))

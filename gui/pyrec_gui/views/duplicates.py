@@ -1,11 +1,11 @@
 """Duplicates: groups of the same video side by side. You choose which copy
-to keep; the others go to the system trash (send2trash) only after you
-confirm, so a wrong click can always be undone from the trash."""
+to keep; the others go to the system trash only after you confirm, so a wrong
+click can always be undone from the trash. The service moves the files
+(``trash_copies``) and records it in the library; this page only asks."""
 
 from __future__ import annotations
 
 import os
-from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -27,26 +27,13 @@ from pyrec_gui.widgets.common import EmptyState, button, label
 from pyrec_gui.widgets.frame_preview import FramePreview
 from pyrec_gui.workers import ServiceRunner, error_line
 
-
-def move_to_trash(paths: list[str]) -> tuple[list[str], list[str]]:
-    """Trash each file; returns (trashed, errors as one line each)."""
-    from send2trash import send2trash  # imported here: only this page needs it
-
-    trashed, errors = [], []
-    for path in paths:
-        try:
-            send2trash(path)
-        except Exception as exc:  # noqa: BLE001 - send2trash raises several types; each becomes one line
-            errors.append(f"{path}: {' '.join(str(exc).split()) or type(exc).__name__}")
-        else:
-            trashed.append(path)
-    return trashed, errors
+from pyrec.shapes import Card, DupeGroupJson, TrashResult
 
 
 class DupeCard(QFrame):
     """One copy: picture, file name, folder, and what makes it different."""
 
-    def __init__(self, video: dict[str, Any], thumbnails: ThumbnailCache, keep: bool,
+    def __init__(self, video: Card, thumbnails: ThumbnailCache, keep: bool,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.video = video
@@ -94,7 +81,7 @@ class DupeCard(QFrame):
         self.style().polish(self)
 
 
-def group_title(items: list[dict[str, Any]]) -> str:
+def group_title(items: list[Card]) -> str:
     """The name a person would use: a copy with a proper title (from a sidecar)
     beats one named after its file."""
     if not items:
@@ -106,7 +93,7 @@ def group_title(items: list[dict[str, Any]]) -> str:
 class DupeGroup(QFrame):
     trash_requested = Signal(object, list)  # the group, videos to trash
 
-    def __init__(self, group: dict[str, Any], thumbnails: ThumbnailCache, parent: QWidget | None = None) -> None:
+    def __init__(self, group: DupeGroupJson, thumbnails: ThumbnailCache, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.group = group
         column = QVBoxLayout(self)
@@ -133,10 +120,10 @@ class DupeGroup(QFrame):
         row.addStretch(1)
         column.addLayout(row)
 
-    def kept(self) -> dict[str, Any] | None:
+    def kept(self) -> Card | None:
         return next((c.video for c in self.cards if c.keep.isChecked()), None)
 
-    def others(self) -> list[dict[str, Any]]:
+    def others(self) -> list[Card]:
         kept = self.kept()
         return [c.video for c in self.cards if kept is None or c.video.get("id") != kept.get("id")]
 
@@ -192,7 +179,7 @@ class DuplicatesView(QWidget):
         self.count.setText("")
         self.notices.error(f"Could not look for duplicates: {error_line(exc)}", key="dupes")
 
-    def _loaded(self, groups: list[dict[str, Any]]) -> None:
+    def _loaded(self, groups: list[DupeGroupJson]) -> None:
         for group in self.groups:
             self.column.removeWidget(group)
             group.deleteLater()
@@ -211,7 +198,7 @@ class DuplicatesView(QWidget):
         self.count.setText(f"{n} group{'s' if n != 1 else ''}" if n else "")
         self.stack.setCurrentIndex(0 if n else 1)
 
-    def confirm_trash(self, group: DupeGroup, videos: list[dict[str, Any]]) -> None:
+    def confirm_trash(self, group: DupeGroup, videos: list[Card]) -> None:
         if not videos:
             return
         size = sum(v.get("size") or 0 for v in videos)
@@ -224,11 +211,11 @@ class DuplicatesView(QWidget):
              NoticeAction("Cancel", lambda: None)],
             key="trash", level="warning")
 
-    def trash(self, group: DupeGroup, videos: list[dict[str, Any]]) -> None:
-        paths = [v["path"] for v in videos if v.get("path")]
+    def trash(self, group: DupeGroup, videos: list[Card]) -> None:
+        video_ids = [v["id"] for v in videos]
 
-        def done(result: tuple[list[str], list[str]]) -> None:
-            moved, errors = result
+        def done(result: TrashResult) -> None:
+            moved, errors = result["trashed"], result["errors"]
             if moved:
                 self.notices.success(f"Moved {len(moved)} file{'s' if len(moved) != 1 else ''} to the trash.",
                                      key="trash")
@@ -241,4 +228,6 @@ class DuplicatesView(QWidget):
                 group.deleteLater()
                 self._update_count()
 
-        self.runner.submit(lambda _s: move_to_trash(paths), done, owner=self)
+        self.runner.submit(lambda s: s.trash_copies(video_ids), done,
+                           lambda exc: self.notices.error(f"Could not move to the trash: {error_line(exc)}",
+                                                          key="trash"), owner=self)

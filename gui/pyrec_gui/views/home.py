@@ -3,7 +3,7 @@ watched …, New in the library), each a sideways row of cards."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -20,6 +20,16 @@ from pyrec_gui.widgets.card_view import CardRow
 from pyrec_gui.widgets.common import EmptyState, label
 from pyrec_gui.widgets.keyframe_strip import HoverPreview
 from pyrec_gui.workers import ServiceRunner, error_line
+
+from pyrec.shapes import Card
+from pyrec.shapes import Shelf as ShelfJson
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from pyrec.service import PyrecService
+
+    ProfileChooser = Callable[[PyrecService], str | None]  # picks the profile from the service's list
 
 
 class Shelf(QWidget):
@@ -46,7 +56,7 @@ class Shelf(QWidget):
         self.view.setAccessibleName(title)
         layout.addWidget(self.view)
 
-    def set_content(self, title: str, items: list[dict[str, Any]]) -> None:
+    def set_content(self, title: str, items: list[Card]) -> None:
         self.title.setText(title)
         self.view.setAccessibleName(title)
         self.count.setText(f"{len(items)} videos" if len(items) != 1 else "1 video")
@@ -96,16 +106,20 @@ class HomeView(QWidget):
                                 "Choose a folder to scan…", self.scan_requested.emit)
         self.stack.addWidget(self.empty)
 
-    def refresh(self, profile: str | None = None) -> None:
-        self.profile = profile
+    def refresh(self, profile: str | None | ProfileChooser = None) -> None:
+        """Load the shelves of ``profile``, or of the profile ``profile(service)``
+        picks in the same trip to the worker (the window's first load, before
+        it knows the profiles)."""
+        self.profile = None if callable(profile) else profile
         self._generation += 1
         generation = self._generation
         self.status.setText("Finding something to watch…")
         self.status.show()
 
-        def load(s: Any) -> tuple[int, list[dict[str, Any]]]:
+        def load(s: PyrecService) -> tuple[str | None, int, list[ShelfJson]]:
+            chosen = profile(s) if callable(profile) else profile
             count = s.count_videos()
-            return count, (s.shelves(profile=profile, limit=20) if count else [])
+            return chosen, count, (s.shelves(profile=chosen, limit=20) if count else [])
 
         self.runner.submit(load, lambda result: self._loaded(generation, result),
                            lambda exc: self._failed(generation, exc), owner=self)
@@ -115,10 +129,10 @@ class HomeView(QWidget):
             self.status.setText("Recommendations are not available right now.")
             self.failed.emit(error_line(exc))
 
-    def _loaded(self, generation: int, result: tuple[int, list[dict[str, Any]]]) -> None:
+    def _loaded(self, generation: int, result: tuple[str | None, int, list[ShelfJson]]) -> None:
         if generation != self._generation:
             return
-        count, shelves = result
+        self.profile, count, shelves = result
         if count == 0:
             self.stack.setCurrentWidget(self.empty)
             self.shelves_loaded.emit(0)
@@ -143,6 +157,7 @@ class HomeView(QWidget):
                 self.column.removeWidget(shelf)  # re-inserted below in the new order
             self.column.insertWidget(2 + position, shelf)  # after heading and status
             shelf.set_content(data.get("title", ""), data["items"])
+            shelf.show()  # at once, not on the layout's next pass: the cards are what the user waits for
         self.status.setVisible(not shown)
         if not shown:
             self.status.setText("Nothing to recommend yet: play or like a few videos in the Library.")

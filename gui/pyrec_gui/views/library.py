@@ -4,7 +4,7 @@ genre, person, any graph entity, visual label, watched state)."""
 from __future__ import annotations
 
 import inspect
-from typing import Any
+from typing import Literal
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -24,6 +24,8 @@ from pyrec_gui.widgets.card_view import CardGrid
 from pyrec_gui.widgets.common import EmptyState, button, clear_layout, label
 from pyrec_gui.widgets.keyframe_strip import HoverPreview
 from pyrec_gui.workers import ServiceRunner
+
+from pyrec.shapes import FacetValue
 
 # combo → (facet list in service.facets(), entity kind, "any" text)
 ENTITY_COMBOS: tuple[tuple[str, str, str], ...] = (
@@ -47,7 +49,7 @@ class LibraryView(QWidget):
         self.runner = runner
         self.profile: str | None = None
         self.model = LibraryModel(runner, parent=self)
-        self.facets: dict[str, list[dict[str, Any]]] = {}
+        self.facets: dict[str, list[FacetValue]] = {}
         self.extra_filters: dict[str, tuple[int, str]] = {}  # kind → (entity id, name), beyond the combos
         self._updating = False
         # What this pyrec's service can filter by: several graph nodes at once,
@@ -144,7 +146,7 @@ class LibraryView(QWidget):
     def load_facets(self) -> None:
         self.runner.submit(lambda s: s.facets(), self._facets_loaded, owner=self)
 
-    def _facets_loaded(self, facets: dict[str, list[dict[str, Any]]]) -> None:
+    def _facets_loaded(self, facets: dict[str, list[FacetValue]]) -> None:
         self.facets = facets
         self._updating = True
         try:
@@ -155,7 +157,7 @@ class LibraryView(QWidget):
             self._updating = False
 
     @staticmethod
-    def _fill(combo: QComboBox, any_text: str, values: list[dict[str, Any]], *, key: str) -> None:
+    def _fill(combo: QComboBox, any_text: str, values: list[FacetValue], *, key: Literal["id", "name"]) -> None:
         current = combo.currentData()
         combo.clear()
         combo.addItem(any_text, None)

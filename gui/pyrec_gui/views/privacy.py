@@ -8,7 +8,7 @@ import datetime as dt
 import json
 import os
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, TypedDict
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -32,12 +32,25 @@ from pyrec_gui.notices import NoticeAction, NoticeBar
 from pyrec_gui.widgets.common import button, label
 from pyrec_gui.workers import ServiceRunner
 
+from pyrec.shapes import HistoryEvent, ProfileJson
+
+if TYPE_CHECKING:
+    from pyrec.service import PyrecService
+
+
+class PlaceInfo(TypedDict):
+    """Where this library lives, and whether this session records."""
+
+    db: str
+    cache: str
+    private: bool
+
 SaveChooser = Callable[[QWidget, str], str | None]
 KIND_TEXT = {"play": "Played", "like": "Liked", "dislike": "Disliked", "rate": "Rated", "hide": "Not interested",
              "skip": "Skipped", "watched": "Marked watched"}
 
 
-def describe_event(event: dict[str, Any]) -> str:
+def describe_event(event: HistoryEvent) -> str:
     """"Played 1:05 of 1:32:00", "Rated 8/10", "Liked"."""
     what = KIND_TEXT.get(event["kind"], event["kind"])
     if event["kind"] == "rate" and event.get("value") is not None:
@@ -54,7 +67,7 @@ def choose_save_dialog(parent: QWidget, suggested: str) -> str | None:
     return path or None
 
 
-def write_json(path: str, data: Any) -> str:
+def write_json(path: str, data: object) -> str:
     tmp = f"{path}.tmp"
     with open(tmp, "w", encoding="utf-8") as handle:
         json.dump(data, handle, ensure_ascii=False, indent=2, default=str)
@@ -72,7 +85,7 @@ class PrivacyView(QWidget):
         self.runner = runner
         self.notices = notices
         self.choose_save = choose_save
-        self.profiles: list[dict[str, Any]] = []
+        self.profiles: list[ProfileJson] = []
         self.current_profile: str | None = None
         self._select_next: str | None = None
 
@@ -151,18 +164,17 @@ class PrivacyView(QWidget):
         if current_profile is not None:
             self.current_profile = current_profile
             self._select_next = current_profile  # show the profile in use after a switch
-        self.runner.submit(lambda s: {"db": str(s.db_path), "cache": str(s.cache_dir),
-                                      "private": bool(getattr(s, "incognito", False))},
+        self.runner.submit(lambda s: PlaceInfo(db=str(s.db_path), cache=str(s.cache_dir), private=s.incognito),
                            self._status, owner=self)
         self.runner.submit(lambda s: s.profiles(), self._profiles, owner=self)
 
-    def _status(self, info: dict[str, Any]) -> None:
+    def _status(self, info: PlaceInfo) -> None:
         self.paths.setText(f"Library: {info['db']}\nThumbnails and caches: {info['cache']}")
         self.private.blockSignals(True)
         self.private.setChecked(info["private"])
         self.private.blockSignals(False)
 
-    def _profiles(self, profiles: list[dict[str, Any]]) -> None:
+    def _profiles(self, profiles: list[ProfileJson]) -> None:
         self.profiles = profiles
         selected = self._select_next or self.selected_profile() or self.current_profile
         self._select_next = None
@@ -191,7 +203,7 @@ class PrivacyView(QWidget):
         self.history_title.setText(f"History of {name}")
         self.runner.submit(lambda s: s.history(name, limit=200), lambda events: self._history(name, events), owner=self)
 
-    def _history(self, name: str, events: list[dict[str, Any]]) -> None:
+    def _history(self, name: str, events: list[HistoryEvent]) -> None:
         if name != self.selected_profile():
             return
         self.history.clear()
@@ -209,7 +221,7 @@ class PrivacyView(QWidget):
 
     # -- actions ----------------------------------------------------------------------
     def _private_toggled(self, value: bool) -> None:
-        def apply(s: Any) -> bool:
+        def apply(s: PyrecService) -> bool:
             s.incognito = value  # the service's own session switch: it records nothing
             return value
 
@@ -224,7 +236,7 @@ class PrivacyView(QWidget):
             return
         incognito = self.new_incognito.isChecked()
 
-        def created(p: dict[str, Any]) -> None:
+        def created(p: ProfileJson) -> None:
             self.new_name.clear()
             self.new_incognito.setChecked(False)
             self.notices.success(f"Profile “{p['name']}” created.", key="profile")

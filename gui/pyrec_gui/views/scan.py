@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -24,6 +24,9 @@ from pyrec_gui.scanning import ScanController
 from pyrec_gui.settings import Settings
 from pyrec_gui.widgets.common import button, label
 from pyrec_gui.workers import ServiceRunner
+
+if TYPE_CHECKING:
+    from pyrec.scan.scanner import ScanProgress, ScanSummary
 
 FolderChooser = Callable[[QWidget], str | None]
 
@@ -46,7 +49,7 @@ def format_eta(seconds: float | None) -> str:
     return f"about {hours} h {minutes:02d} min left"
 
 
-def summary_text(summary: Any) -> str:
+def summary_text(summary: ScanSummary) -> str:
     parts = [f"{summary.added} added", f"{summary.updated} updated", f"{summary.moved} moved",
              f"{summary.unchanged} unchanged", f"{summary.missing} missing", f"{summary.failed} failed"]
     head = "Scan cancelled" if summary.cancelled else "Scan finished"
@@ -195,7 +198,7 @@ class ScanView(QWidget):
         self.errors.clear()
         self.errors.setVisible(False)
 
-    def show_progress(self, p: Any) -> None:
+    def show_progress(self, p: ScanProgress) -> None:
         if p.phase == "walking":
             self.refresh()  # the scan has just remembered its folders
             self.phase.setText(f"Found {p.total:,} video files; checking what changed…")
@@ -214,7 +217,7 @@ class ScanView(QWidget):
         self.current.setToolTip(p.path or "")
         self.rate.setText(f"{p.files_per_second:.1f} files/s · {format_eta(p.eta_seconds)}")
 
-    def _finished(self, summary: Any) -> None:
+    def _finished(self, summary: ScanSummary) -> None:
         self.phase.setText("Idle")
         if self.bar.maximum() == 0:
             self.bar.setRange(0, 1)

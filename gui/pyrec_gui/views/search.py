@@ -3,7 +3,6 @@ in the picture (visual labels), updated as you type."""
 
 from __future__ import annotations
 
-from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
@@ -14,6 +13,8 @@ from pyrec_gui.widgets.card_view import CardGrid
 from pyrec_gui.widgets.common import EmptyState, label
 from pyrec_gui.widgets.keyframe_strip import HoverPreview
 from pyrec_gui.workers import ServiceRunner, error_line
+
+from pyrec.shapes import Card
 
 
 class SearchView(QWidget):
@@ -89,7 +90,7 @@ class SearchView(QWidget):
         self.runner.submit(lambda s: s.search(query, n=60, profile=profile), lambda hits: self._done(generation, query, hits),
                            lambda exc: self._failed(generation, exc), owner=self)
 
-    def _done(self, generation: int, query: str, hits: list[dict[str, Any]]) -> None:
+    def _done(self, generation: int, query: str, hits: list[Card]) -> None:
         if generation != self._generation:
             return  # the user kept typing; a newer search is on its way
         self.model.set_items(hits)

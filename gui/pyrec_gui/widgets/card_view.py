@@ -5,16 +5,18 @@ context menu offers the same actions as the detail page.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import cast
 
 from PySide6.QtCore import QModelIndex, QPoint, QSize, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QPalette, QResizeEvent
+from PySide6.QtGui import QKeyEvent, QPalette, QResizeEvent, QWheelEvent
 from PySide6.QtWidgets import QAbstractItemView, QFrame, QListView, QMenu, QWidget
 
 from pyrec_gui import icons
 from pyrec_gui.models.items import Role
 from pyrec_gui.thumbnails import ThumbnailCache
 from pyrec_gui.widgets.card_delegate import CardDelegate, CardStyle
+
+from pyrec.shapes import Card
 
 # (action id, menu text, icon): what a card's context menu offers.
 CARD_ACTIONS: tuple[tuple[str, str, str], ...] = (
@@ -62,9 +64,9 @@ class CardView(QListView):
         if self.isVisible():
             self.viewport().update()  # Qt merges these; cheaper than finding rows by path
 
-    def video_at(self, index: QModelIndex) -> dict[str, Any] | None:
+    def video_at(self, index: QModelIndex) -> Card | None:
         video = index.data(Role.Video) if index.isValid() else None
-        return video if isinstance(video, dict) else None
+        return cast(Card, video) if isinstance(video, dict) else None  # the Video role holds the card
 
     def _open(self, index: QModelIndex) -> None:
         video = self.video_at(index)
@@ -153,7 +155,7 @@ class CardRow(CardView):
             return
         super().keyPressEvent(event)
 
-    def wheelEvent(self, event: Any) -> None:
+    def wheelEvent(self, event: QWheelEvent) -> None:
         # A vertical wheel over a shelf scrolls the page, not the shelf
         # (unless the user scrolls sideways or holds Shift).
         delta = event.angleDelta()

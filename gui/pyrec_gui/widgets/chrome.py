@@ -4,6 +4,8 @@ user did; the main window decides what happens."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
@@ -19,6 +21,8 @@ from PySide6.QtWidgets import (
 
 from pyrec_gui import icons
 from pyrec_gui.widgets.common import label
+
+from pyrec.shapes import ProfileJson
 
 # sidebar sections: (key, text, icon, shortcut)
 PAGES: tuple[tuple[str, str, str, str], ...] = (
@@ -120,11 +124,11 @@ class TopBar(QFrame):
         self.profile_box.setMinimumContentsLength(10)
         row.addWidget(self.profile_box)
 
-    def set_profiles(self, profiles: list[dict[str, object]], current: str | None) -> None:
+    def set_profiles(self, profiles: Sequence[ProfileJson], current: str | None) -> None:
         self.profile_box.blockSignals(True)
         self.profile_box.clear()
         for p in profiles:
-            name = str(p["name"])
+            name = p["name"]
             self.profile_box.addItem(icons.icon("user"), name + (" (incognito)" if p.get("incognito") else ""), name)
         self.profile_box.setCurrentIndex(max(0, self.profile_box.findData(current)))
         self.profile_box.blockSignals(False)

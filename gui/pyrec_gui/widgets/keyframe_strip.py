@@ -7,7 +7,6 @@ steals focus, works on every platform and shows up in screenshots.
 
 from __future__ import annotations
 
-from typing import Any
 
 from PySide6.QtCore import (
     QEvent,
@@ -37,9 +36,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pyrec_gui.models.items import Role, keyframe_stamps
+from pyrec_gui.models.items import Index, Role, keyframe_stamps
 from pyrec_gui.thumbnails import ThumbnailCache
 from pyrec_gui.workers import ServiceRunner
+
+from pyrec.shapes import KeyframeJson
 
 
 class KeyframeStrip(QFrame):
@@ -53,14 +54,14 @@ class KeyframeStrip(QFrame):
         self.thumbnails = thumbnails
         self.frame_size = QSize(frame_width, round(frame_width * 9 / 16))
         self.limit = limit
-        self.keyframes: list[dict[str, Any]] = []
+        self.keyframes: list[KeyframeJson] = []
         self.current = -1
         self.gap = 4
         self.setMouseTracking(True)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         thumbnails.ready.connect(lambda _p: self.update() if self.isVisible() else None)
 
-    def set_keyframes(self, keyframes: list[dict[str, Any]]) -> None:
+    def set_keyframes(self, keyframes: list[KeyframeJson]) -> None:
         self.keyframes = spread(keyframes, self.limit)
         self.current = -1
         self.updateGeometry()
@@ -119,7 +120,7 @@ class KeyframeStrip(QFrame):
         super().mousePressEvent(event)
 
 
-def spread(keyframes: list[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
+def spread(keyframes: list[KeyframeJson], limit: int) -> list[KeyframeJson]:
     """At most ``limit`` keyframes, evenly spaced through the video."""
     usable = [k for k in keyframes if k.get("thumbnail")]
     if len(usable) <= limit:
@@ -149,7 +150,7 @@ class HoverPreview(QObject):
         self.strip.setGraphicsEffect(shadow)
         self.strip.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.strip.hide()
-        self._keyframes: dict[int, list[dict[str, Any]]] = {}
+        self._keyframes: dict[int, list[KeyframeJson]] = {}
         self._view: QAbstractItemView | None = None
         self._video_id: int | None = None
         self._rect = QRect()
@@ -184,7 +185,7 @@ class HoverPreview(QObject):
             self._rect = view.visualRect(index)
             self._timer.start(self.delay_ms)
 
-    def show_for(self, view: QAbstractItemView, index: Any) -> None:
+    def show_for(self, view: QAbstractItemView, index: Index) -> None:
         """Show the strip for ``index`` now (keyboard users, screenshots)."""
         self._view, self._video_id = view, index.data(Role.Id)
         self._rect = view.visualRect(index)
@@ -200,7 +201,7 @@ class HoverPreview(QObject):
         self.runner.submit(lambda s: s.video(video_id)["keyframes"],
                            lambda frames: self._loaded(video_id, frames), lambda _exc: None, owner=self.strip)
 
-    def _loaded(self, video_id: int, frames: list[dict[str, Any]]) -> None:
+    def _loaded(self, video_id: int, frames: list[KeyframeJson]) -> None:
         self._keyframes[video_id] = frames
         if video_id == self._video_id:
             self._show(video_id)

@@ -1,5 +1,6 @@
-"""What every part of the service shares: the library connection, the cache
-dir and a lock. Front ends hold one PyrecService per library."""
+"""The library file a service works on, opened on first use and closed once,
+and the cache dir beside it. Every part of the service is handed this one
+store, so they all share one connection."""
 
 from __future__ import annotations
 
@@ -11,10 +12,10 @@ from pyrec import paths
 from pyrec.errors import NotFoundError
 from pyrec.library import Library, VideoInfo
 
-DEFAULT_PROFILE = "default"  # the profile used when none is named
+Ref = str | int | os.PathLike[str]  # a video by id ("42", 42) or by path
 
 
-class ServiceBase:
+class Store:
     def __init__(self, db_path: str | os.PathLike[str] | None = None, *,
                  cache_dir: str | os.PathLike[str] | None = None) -> None:
         self.db_path = paths.default_db_path(db_path)
@@ -39,23 +40,7 @@ class ServiceBase:
                 self._library.close()
                 self._library = None
 
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    # -- hooks: what changed, for derived state (the recommender overrides them)
-    def _library_changed(self) -> None:
-        """A scan changed the catalogue."""
-
-    def _interaction_recorded(self, profile_id: int, video_id: int, kind: str, event: dict[str, float | None]) -> None:
-        """One event was stored; ``event`` holds its value, position, watched_seconds, duration and at."""
-
-    def _history_forgotten(self, profile_id: int) -> None:
-        """A profile's history was deleted."""
-
-    def resolve(self, ref: str | int | os.PathLike[str]) -> VideoInfo:
+    def resolve(self, ref: Ref) -> VideoInfo:
         """A video by id ("42") or by path (relative paths resolve from the cwd)."""
         lib = self.library
         text = str(ref) if isinstance(ref, int) else os.fspath(ref)

@@ -1,0 +1,285 @@
+"""The shapes of what the service returns: plain JSON-able dicts, typed.
+
+The CLI's ``--json`` output and the GUI's models are built from these, so the
+field names here are a contract (documented in the README). They are
+TypedDicts, not classes: a front end indexes them like the JSON they print as,
+and a type checker knows every key.
+
+One card shape serves every list of videos (a library page, a shelf, search
+hits, "more like this", the copies in a duplicate group): the video, and the
+keys a card may draw when the answer has them (a thumbnail, a score and its
+reasons, where playback stopped).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Literal, TypedDict
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from pyrec.library import LibraryStats, VideoEntity, VideoInfo
+    from pyrec.records import Keyframe, Label
+
+
+# -- videos -------------------------------------------------------------------------
+class Video(TypedDict):
+    id: int
+    path: str
+    title: str
+    year: int | None
+    season: int | None
+    episode: int | None
+    media_type: str | None
+    plot: str
+    rating: float | None
+    duration: float | None
+    width: int | None
+    height: int | None
+    fps: float | None
+    codec: str | None
+    size: int
+    status: str
+    error: str | None
+    added_at: float
+    updated_at: float
+
+
+class ReasonJson(TypedDict):
+    kind: str  # e.g. "similar_to", "continue", "entity"
+    data: dict[str, object]
+    weight: float
+    text: str
+
+
+class Card(Video, total=False):
+    """A video as a card shows it. ``thumbnail`` is in every list the service
+    returns; ``score``, ``reasons`` and ``reason_details`` in recommendations,
+    search hits and "more like this"; ``position`` (seconds) where playback
+    stopped, for a video being continued."""
+
+    thumbnail: str | None
+    score: float
+    reasons: list[str]
+    reason_details: list[ReasonJson]
+    position: float
+
+
+class KeyframeJson(TypedDict):
+    time: float
+    thumbnail: str | None
+    phash: str  # 16 hex digits
+
+
+class LabelJson(TypedDict):
+    name: str
+    score: float
+    source: str
+
+
+class EntityJson(TypedDict):
+    id: int
+    kind: str
+    name: str
+    role: str
+    weight: float
+    extra: str
+
+
+class VideoDetail(Video):
+    """One video with what pyrec understood of it (``pyrec show``, the detail page)."""
+
+    stats: dict[str, float]
+    keyframes: list[KeyframeJson]
+    labels: list[LabelJson]
+    entities: list[EntityJson]
+
+
+class Frame(TypedDict):
+    """One decoded frame: ``image`` is H×W×3 uint8 RGB (C-contiguous) or None."""
+
+    id: int
+    time: float
+    source: Literal["video", "thumbnail"] | None
+    width: int
+    height: int
+    image: np.ndarray | None
+
+
+class FacetValue(TypedDict, total=False):
+    id: int  # the entity (absent for visual labels, which are filtered by name)
+    name: str
+    count: int
+
+
+# -- recommendations ------------------------------------------------------------------
+class Shelf(TypedDict):
+    id: str  # for_you, continue, next_episode, because_…, new, rediscover
+    title: str
+    items: list[Card]
+
+
+class DupePair(TypedDict):
+    a: int
+    b: int
+    evidence: float
+
+
+class DupeGroupJson(TypedDict):
+    items: list[Card]
+    keep: int  # the copy suggested to keep
+    reason: str
+    pairs: list[DupePair]
+
+
+class TrashResult(TypedDict):
+    trashed: list[str]  # paths now in the system trash
+    video_ids: list[int]  # their videos, marked missing in the library
+    errors: list[str]  # one line per file that could not be trashed
+
+
+# -- people -----------------------------------------------------------------------------
+class ProfileJson(TypedDict):
+    id: int
+    name: str
+    incognito: bool
+
+
+class ProfileInfo(ProfileJson):
+    created_at: float
+
+
+class HistoryEvent(TypedDict):
+    event_id: int
+    kind: str
+    at: float
+    value: float | None
+    position: float | None
+    watched_seconds: float | None
+    video: Video
+
+
+class ProfileExport(TypedDict):
+    format: str
+    version: int
+    pyrec: str
+    profile: ProfileInfo
+    events: list[HistoryEvent]
+
+
+# -- diagnostics --------------------------------------------------------------------------
+class ModelStatus(TypedDict, total=False):
+    id: str
+    kind: str
+    file: str
+    bundled: bool
+    licence: str
+    sha256: str | None
+    status: str  # "ok" or "error: …"
+
+
+class LibraryStatsJson(TypedDict):
+    """pyrec.library.LibraryStats as JSON, with its total of videos."""
+
+    path: str
+    schema_version: int
+    videos: int
+    profiles: int
+    videos_by_status: dict[str, int]
+    entities_by_kind: dict[str, int]
+    interactions_by_kind: dict[str, int]
+    embeddings_by_model: dict[str, int]
+
+
+class SimdJson(TypedDict):
+    active: str
+    available: list[str]
+
+
+class DoctorPaths(TypedDict):
+    db: str
+    cache: str
+    config: str
+
+
+class PrivacyGuards(TypedDict):
+    network_guard: str  # which layers keep this process off the network
+    onnxruntime_telemetry: str
+
+
+class DoctorReport(TypedDict):
+    pyrec: str
+    python: str
+    platform: str
+    numpy: str
+    onnxruntime: str
+    opencv: str
+    sqlite: str
+    simd: SimdJson
+    models: list[ModelStatus]
+    privacy: PrivacyGuards
+    desktop_app: str  # whether Qt's system libraries are all present
+    paths: DoctorPaths
+    library: LibraryStatsJson | None
+
+
+# -- builders --------------------------------------------------------------------------------
+def video_json(v: VideoInfo) -> Video:
+    probe = v.probe
+    return {
+        "id": v.id,
+        "path": v.file.path,
+        "title": v.text.title,
+        "year": v.text.year,
+        "season": v.text.season,
+        "episode": v.text.episode,
+        "media_type": v.text.media_type or None,
+        "plot": v.text.plot,
+        "rating": v.text.rating,
+        "duration": probe.duration if probe else None,
+        "width": probe.width if probe else None,
+        "height": probe.height if probe else None,
+        "fps": probe.fps if probe else None,
+        "codec": probe.codec if probe else None,
+        "size": v.file.size,
+        "status": v.status,
+        "error": v.error,
+        "added_at": v.added_at,
+        "updated_at": v.updated_at,
+    }
+
+
+def card_json(v: VideoInfo, thumbnail: str | None) -> Card:
+    card: Card = {**video_json(v), "thumbnail": thumbnail}
+    return card
+
+
+def keyframe_json(k: Keyframe) -> KeyframeJson:
+    return {"time": round(k.time, 3), "thumbnail": k.thumbnail, "phash": f"{k.phash & 0xFFFFFFFFFFFFFFFF:016x}"}
+
+
+def label_json(label: Label) -> LabelJson:
+    return {"name": label.name, "score": round(label.score, 4), "source": label.source}
+
+
+def entity_json(e: VideoEntity) -> EntityJson:
+    return {"id": e.entity_id, "kind": e.kind, "name": e.name, "role": e.role, "weight": e.weight, "extra": e.extra}
+
+
+def stats_json(s: LibraryStats) -> LibraryStatsJson:
+    data = asdict(s)
+    return {
+        "path": data["path"], "schema_version": data["schema_version"],
+        "videos_by_status": data["videos_by_status"], "entities_by_kind": data["entities_by_kind"],
+        "interactions_by_kind": data["interactions_by_kind"], "embeddings_by_model": data["embeddings_by_model"],
+        "profiles": data["profiles"], "videos": s.videos,
+    }
+
+
+__all__ = [
+    "Card", "DoctorReport", "DupeGroupJson", "DupePair", "EntityJson", "FacetValue", "Frame", "HistoryEvent",
+    "KeyframeJson", "LabelJson", "LibraryStatsJson", "ModelStatus", "ProfileExport", "ProfileInfo", "ProfileJson",
+    "ReasonJson", "Shelf", "TrashResult", "Video", "VideoDetail", "card_json", "entity_json", "keyframe_json",
+    "label_json", "stats_json", "video_json",
+]
