@@ -6,7 +6,7 @@
 #include <string>
 
 #include "index/codec.hpp"
-#include "index/dispatch.hpp"
+#include "index/kernels.hpp"
 #include "index/persist.hpp"
 #include "index/search.hpp"
 #include "parallel/thread_pool.hpp"

@@ -7,7 +7,7 @@
 
 #include "index/aligned.hpp"
 #include "index/codec.hpp"
-#include "index/dispatch.hpp"
+#include "index/kernels.hpp"
 #include "parallel/thread_pool.hpp"
 #include "index/topk.hpp"
 
