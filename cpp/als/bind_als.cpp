@@ -15,8 +15,8 @@
 #include "als/kernels.hpp"
 #include "als/numpy_checks.hpp"
 #include "als/parallel.hpp"
+#include "als/recommend.hpp"
 #include "als/solve.hpp"
-#include "als/topk.hpp"
 #include "bindings.hpp"
 
 namespace py = pybind11;
@@ -185,8 +185,8 @@ void bind_als(py::module_& m) {
         if (qn != in) throw py::value_error("queries and items have different factor counts");
         if (ni > std::numeric_limits<int32_t>::max()) throw py::value_error("too many items (ids must fit int32)");
         if (k < 0) throw py::value_error("N must be >= 0");
-        als::TopkRequest req{static_cast<const float*>(queries.data()), nq, static_cast<const float*>(items.data()),
-                             ni, static_cast<int>(qn), k};
+        als::RecommendRequest req{static_cast<const float*>(queries.data()), nq,
+                                  static_cast<const float*>(items.data()), ni, static_cast<int>(qn), k};
         if (exclude) {
             if (exclude->n_rows() != nq)
                 throw py::value_error("the exclusion matrix has " + std::to_string(exclude->n_rows()) +
@@ -213,7 +213,7 @@ void bind_als(py::module_& m) {
         float* sp = scores.mutable_data();
         {
             py::gil_scoped_release release;
-            als::topk(req, ip, sp, threads);
+            als::recommend(req, ip, sp, threads);
         }
         return py::make_tuple(ids, scores);
     }, py::arg("queries"), py::arg("items"), py::arg("k"), py::arg("exclude") = py::none(),
