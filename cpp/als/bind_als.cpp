@@ -1,6 +1,7 @@
 // Python bindings of the ALS core (pyrec._core.als_*). Every entry point
-// checks dtypes, shapes and ranges before releasing the GIL, so bad input is
-// a Python exception, never a crash; the numerical work runs without the GIL.
+// checks dtypes, shapes and ranges (common/numpy_args.hpp) before releasing
+// the GIL, so bad input is a Python exception, never a crash; the numerical
+// work runs without the GIL.
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
@@ -13,51 +14,47 @@
 
 #include "als/csr.hpp"
 #include "als/kernels.hpp"
-#include "als/numpy_checks.hpp"
-#include "als/parallel.hpp"
+#include "als/recommend.hpp"
 #include "als/solve.hpp"
-#include "als/topk.hpp"
 #include "bindings.hpp"
+#include "common/numpy_args.hpp"
+#include "parallel/thread_pool.hpp"
 
 namespace py = pybind11;
 
 namespace pyrec {
 namespace {
 using als::Csr;
+using args::has_dtype;
 
 template <class IP, class IX>
 Csr csr_with_value(const py::array& indptr, const py::array& indices, const py::array& data, int64_t n_cols) {
-    const auto* p = static_cast<const IP*>(indptr.data());
-    const auto* i = static_cast<const IX*>(indices.data());
+    const IP* p = args::data_of<IP>(indptr);
+    const IX* i = args::data_of<IX>(indices);
     const int64_t np_ = indptr.shape(0), ni = indices.shape(0), nd = data.shape(0);
-    if (als::has_dtype<float>(data))
-        return Csr::from_arrays(p, np_, i, ni, static_cast<const float*>(data.data()), nd, n_cols);
-    if (als::has_dtype<double>(data))
-        return Csr::from_arrays(p, np_, i, ni, static_cast<const double*>(data.data()), nd, n_cols);
-    throw py::type_error("data must be float32 or float64, got dtype " + py::str(data.dtype()).cast<std::string>());
+    if (has_dtype<float>(data)) return Csr::from_arrays(p, np_, i, ni, args::data_of<float>(data), nd, n_cols);
+    if (has_dtype<double>(data)) return Csr::from_arrays(p, np_, i, ni, args::data_of<double>(data), nd, n_cols);
+    throw py::type_error("data must be float32 or float64, got " + args::describe(data));
 }
 
 template <class IP>
 Csr csr_with_index(const py::array& indptr, const py::array& indices, const py::array& data, int64_t n_cols) {
-    if (als::has_dtype<int32_t>(indices)) return csr_with_value<IP, int32_t>(indptr, indices, data, n_cols);
-    if (als::has_dtype<int64_t>(indices)) return csr_with_value<IP, int64_t>(indptr, indices, data, n_cols);
-    throw py::type_error("indices must be int32 or int64, got dtype " + py::str(indices.dtype()).cast<std::string>());
+    if (has_dtype<int32_t>(indices)) return csr_with_value<IP, int32_t>(indptr, indices, data, n_cols);
+    if (has_dtype<int64_t>(indices)) return csr_with_value<IP, int64_t>(indptr, indices, data, n_cols);
+    throw py::type_error("indices must be int32 or int64, got " + args::describe(indices));
 }
 
 Csr make_csr(const py::array& indptr, const py::array& indices, const py::array& data, int64_t n_cols) {
     for (const auto* a : {&indptr, &indices, &data}) {
-        if (a->ndim() != 1) throw py::value_error("indptr, indices and data must be 1-D arrays");
-        als::require_c_contiguous(*a, "indptr, indices and data");
+        args::require_ndim(*a, 1, "indptr, indices and data");
+        args::require_c_layout(*a, "indptr, indices and data");
     }
-    if (als::has_dtype<int32_t>(indptr)) return csr_with_index<int32_t>(indptr, indices, data, n_cols);
-    if (als::has_dtype<int64_t>(indptr)) return csr_with_index<int64_t>(indptr, indices, data, n_cols);
-    throw py::type_error("indptr must be int32 or int64, got dtype " + py::str(indptr.dtype()).cast<std::string>());
+    if (has_dtype<int32_t>(indptr)) return csr_with_index<int32_t>(indptr, indices, data, n_cols);
+    if (has_dtype<int64_t>(indptr)) return csr_with_index<int64_t>(indptr, indices, data, n_cols);
+    throw py::type_error("indptr must be int32 or int64, got " + args::describe(indptr));
 }
 
-int threads_arg(int num_threads) {
-    if (num_threads < 0) throw py::value_error("num_threads must be >= 0 (0 = all cores)");
-    return als::resolve_threads(num_threads);
-}
+int threads_arg(int num_threads) { return static_cast<int>(resolve_threads(args::threads_arg(num_threads))); }
 
 void check_factors_width(int64_t n) {
     if (n < 1 || n > 65536) throw py::value_error("factor count must be in [1, 65536], got " + std::to_string(n));
@@ -78,10 +75,10 @@ struct SolveArgs {
 };
 
 SolveArgs check_solve(const Csr& csr, py::array& X, const py::array& Y, const py::array* gram) {
-    int64_t xr, xc, yr, yc;
-    als::check_matrix<float>(X, "X", xr, xc);
-    als::require_writeable(X, "X");
-    als::check_matrix<float>(Y, "Y", yr, yc);
+    args::matrix_arg<float>(X, "X");
+    args::require_writeable(X, "X");
+    args::matrix_arg<float>(Y, "Y");
+    const int64_t xr = X.shape(0), xc = X.shape(1), yr = Y.shape(0), yc = Y.shape(1);
     check_factors_width(xc);
     using std::to_string;
     if (yc != xc)
@@ -93,12 +90,12 @@ SolveArgs check_solve(const Csr& csr, py::array& X, const py::array& Y, const py
                               " columns");
     const double* g = nullptr;
     if (gram) {
-        int64_t gr, gc;
-        als::check_matrix<double>(*gram, "gram", gr, gc);
-        if (gr != xc || gc != xc) throw py::value_error("gram must be " + to_string(xc) + " × " + to_string(xc));
-        g = static_cast<const double*>(gram->data());
+        args::matrix_arg<double>(*gram, "gram");
+        if (gram->shape(0) != xc || gram->shape(1) != xc)
+            throw py::value_error("gram must be " + to_string(xc) + " × " + to_string(xc));
+        g = args::data_of<double>(*gram);
     }
-    return {static_cast<float*>(X.mutable_data()), static_cast<const float*>(Y.data()), g, static_cast<int>(xc)};
+    return {static_cast<float*>(X.mutable_data()), args::data_of<float>(Y), g, static_cast<int>(xc)};
 }
 
 }  // namespace
@@ -129,13 +126,13 @@ void bind_als(py::module_& m) {
           "Name of the ALS kernel set the current SIMD level selects.");
 
     m.def("als_gram", [](const py::array& Y, int num_threads) {
-        int64_t rows, n;
-        als::check_matrix<float>(Y, "Y", rows, n);
+        args::matrix_arg<float>(Y, "Y");
+        const int64_t rows = Y.shape(0), n = Y.shape(1);
         check_factors_width(n);
         const int threads = threads_arg(num_threads);
         py::array_t<double> out({n, n});
         double* o = out.mutable_data();
-        const float* y = static_cast<const float*>(Y.data());
+        const float* y = args::data_of<float>(Y);
         {
             py::gil_scoped_release release;
             als::gram(y, rows, static_cast<int>(n), o, threads);
@@ -178,15 +175,15 @@ void bind_als(py::module_& m) {
     m.def("als_topk", [](const py::array& queries, const py::array& items, int k, const Csr* exclude,
                          std::optional<py::array> exclude_items, std::optional<py::array> item_norms,
                          int num_threads) {
-        int64_t nq, qn, ni, in;
-        als::check_matrix<float>(queries, "queries", nq, qn);
-        als::check_matrix<float>(items, "items", ni, in);
+        args::matrix_arg<float>(queries, "queries");
+        args::matrix_arg<float>(items, "items");
+        const int64_t nq = queries.shape(0), qn = queries.shape(1), ni = items.shape(0), in = items.shape(1);
         check_factors_width(qn);
         if (qn != in) throw py::value_error("queries and items have different factor counts");
         if (ni > std::numeric_limits<int32_t>::max()) throw py::value_error("too many items (ids must fit int32)");
         if (k < 0) throw py::value_error("N must be >= 0");
-        als::TopkRequest req{static_cast<const float*>(queries.data()), nq, static_cast<const float*>(items.data()),
-                             ni, static_cast<int>(qn), k};
+        als::RecommendRequest req{args::data_of<float>(queries), nq, args::data_of<float>(items), ni,
+                                  static_cast<int>(qn), k};
         if (exclude) {
             if (exclude->n_rows() != nq)
                 throw py::value_error("the exclusion matrix has " + std::to_string(exclude->n_rows()) +
@@ -197,13 +194,14 @@ void bind_als(py::module_& m) {
             req.exclude_rows = exclude;
         }
         if (exclude_items) {
-            req.n_exclude_items = als::check_vector<int64_t>(*exclude_items, "filter_items");
-            req.exclude_items = static_cast<const int64_t*>(exclude_items->data());
+            args::ids_arg(*exclude_items, "filter_items");
+            req.n_exclude_items = exclude_items->shape(0);
+            req.exclude_items = args::data_of<int64_t>(*exclude_items);
         }
         if (item_norms) {
-            if (als::check_vector<float>(*item_norms, "item_norms") != ni)
-                throw py::value_error("item_norms must have one entry per item");
-            req.item_norms = static_cast<const float*>(item_norms->data());
+            args::vector_arg<float>(*item_norms, "item_norms");
+            if (item_norms->shape(0) != ni) throw py::value_error("item_norms must have one entry per item");
+            req.item_norms = args::data_of<float>(*item_norms);
         }
         const int threads = threads_arg(num_threads);
         py::array_t<int32_t> ids({nq, static_cast<int64_t>(k)});
@@ -213,7 +211,7 @@ void bind_als(py::module_& m) {
         float* sp = scores.mutable_data();
         {
             py::gil_scoped_release release;
-            als::topk(req, ip, sp, threads);
+            als::recommend(req, ip, sp, threads);
         }
         return py::make_tuple(ids, scores);
     }, py::arg("queries"), py::arg("items"), py::arg("k"), py::arg("exclude") = py::none(),

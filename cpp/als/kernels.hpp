@@ -1,6 +1,7 @@
 // Inner loops of iALS, compiled once per instruction set (kernels_scalar.cpp,
-// kernels_avx2.cpp, kernels_avx512.cpp) and picked at run time, so the same
-// wheel runs on any x86-64 and uses AVX-512 where the CPU has it.
+// kernels_avx2.cpp, kernels_avx512.cpp) and picked at run time
+// (simd/dispatch.hpp), so the same wheel runs on any x86-64 and uses AVX-512
+// where the CPU has it.
 //
 // Everything here takes raw pointers: the ISA files must not instantiate
 // std:: templates, or the linker could keep an AVX-512 copy of a shared
@@ -36,13 +37,15 @@ struct Kernels {
     bool (*cholesky_solve)(double* A, double* b, int n);
 };
 
-const Kernels& kernels_scalar();
+namespace scalar { extern const Kernels table; }
 #if defined(PYREC_X86)
-const Kernels& kernels_avx2();
-const Kernels& kernels_avx512();
+namespace avx2 { extern const Kernels table; }
+namespace avx512 { extern const Kernels table; }
 #endif
 
-// Kernels for pyrec::simd::active_level(); cheap, call it once per native call.
+// Kernels for pyrec::simd::active_level() (dispatch.cpp); cheap, call it once
+// per native call. NEON has no dedicated iALS kernels yet: it gets the scalar
+// ones, whose portable loops the compiler vectorises for it.
 const Kernels& active_kernels();
 
 }  // namespace pyrec::als

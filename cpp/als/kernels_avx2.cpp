@@ -5,20 +5,12 @@
 #include <immintrin.h>
 
 #include "als/kernel_templates.hpp"
+#include "simd/avx2_ops.hpp"
 
-namespace pyrec::als::avx2_isa {
+namespace pyrec::als::avx2 {
 namespace {
 
-inline __m256i lanes(int count) {  // mask of the low `count` lanes, 0..8
-    return _mm256_cmpgt_epi32(_mm256_set1_epi32(count), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
-}
-
-inline float hsum(__m256 v) {
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_movehdup_ps(s));
-    return _mm_cvtss_f32(s);
-}
+using simd::avx2::tail_mask;
 
 struct Isa {
     static constexpr const char* kName = "avx2";
@@ -32,7 +24,7 @@ struct Isa {
         }
         for (; j + 8 <= n; j += 8) s0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + j), _mm256_loadu_ps(b + j), s0);
         if (j < n) {
-            const __m256i m = lanes(n - j);
+            const __m256i m = tail_mask(n - j);
             s1 = _mm256_fmadd_ps(_mm256_maskload_ps(a + j, m), _mm256_maskload_ps(b + j, m), s1);
         }
         return hsum(_mm256_add_ps(s0, s1));
@@ -53,24 +45,21 @@ struct Isa {
     static constexpr int kScoreChunks = 0;  // score_rows: one dot() per row
     static constexpr bool kHoldRows = false;
 
-    static Tail tail(int count) { return lanes(count); }
+    static Tail tail(int count) { return tail_mask(count); }
     static V zero() { return _mm256_setzero_ps(); }
     static V set1(float x) { return _mm256_set1_ps(x); }
     static V load(const float* p) { return _mm256_loadu_ps(p); }
     static V load(const float* p, Tail t) { return _mm256_maskload_ps(p, t); }
     static V mul(V a, V b) { return _mm256_mul_ps(a, b); }
     static V fma(V a, V b, V c) { return _mm256_fmadd_ps(a, b, c); }
-    static float hsum(V v) { return avx2_isa::hsum(v); }
+    static float hsum(V v) { return simd::avx2::hsum(v); }
     static void store(float* p, V v) { _mm256_storeu_ps(p, v); }
     static void store(float* p, Tail t, V v) { _mm256_maskstore_ps(p, t, v); }
     static void prefetch(const char* p) { _mm_prefetch(p, _MM_HINT_T0); }
 };
 
+}  // namespace
+
 const Kernels table = make_kernels<Isa>();
 
-}  // namespace
-}  // namespace pyrec::als::avx2_isa
-
-namespace pyrec::als {
-const Kernels& kernels_avx2() { return avx2_isa::table; }
-}  // namespace pyrec::als
+}  // namespace pyrec::als::avx2

@@ -6,23 +6,12 @@
 #include <immintrin.h>
 
 #include "als/kernel_templates.hpp"
+#include "simd/avx512_ops.hpp"
 
-namespace pyrec::als::avx512_isa {
+namespace pyrec::als::avx512 {
 namespace {
 
-inline __mmask16 lanes(int count) {  // low `count` lanes set, 1..16
-    return static_cast<__mmask16>((1u << count) - 1u);
-}
-
-// Horizontal sum, built from extracts: GCC 12's _mm512_reduce_add_ps and
-// _mm512_castps512_ps256 trip false -Wmaybe-uninitialized warnings.
-inline float hsum(__m512 v) {
-    const __m256 h = _mm256_add_ps(_mm512_extractf32x8_ps(v, 0), _mm512_extractf32x8_ps(v, 1));
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(h), _mm256_extractf128_ps(h, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_movehdup_ps(s));
-    return _mm_cvtss_f32(s);
-}
+using simd::avx512::tail_mask;
 
 struct Isa {
     static constexpr const char* kName = "avx512";
@@ -36,7 +25,7 @@ struct Isa {
         }
         for (; j + 16 <= n; j += 16) s0 = _mm512_fmadd_ps(_mm512_loadu_ps(a + j), _mm512_loadu_ps(b + j), s0);
         if (j < n) {
-            const __mmask16 m = lanes(n - j);
+            const __mmask16 m = tail_mask(n - j);
             s1 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, a + j), _mm512_maskz_loadu_ps(m, b + j), s1);
         }
         return hsum(_mm512_add_ps(s0, s1));
@@ -48,7 +37,7 @@ struct Isa {
         for (; j + 16 <= n; j += 16)
             _mm512_storeu_ps(y + j, _mm512_fmadd_ps(s, _mm512_loadu_ps(x + j), _mm512_loadu_ps(y + j)));
         if (j < n) {
-            const __mmask16 m = lanes(n - j);
+            const __mmask16 m = tail_mask(n - j);
             _mm512_mask_storeu_ps(y + j, m,
                                   _mm512_fmadd_ps(s, _mm512_maskz_loadu_ps(m, x + j), _mm512_maskz_loadu_ps(m, y + j)));
         }
@@ -61,24 +50,21 @@ struct Isa {
     static constexpr int kScoreChunks = 8;
     static constexpr bool kHoldRows = true;  // 32 zmm registers: v and the item row fit
 
-    static Tail tail(int count) { return lanes(count); }
+    static Tail tail(int count) { return tail_mask(count); }
     static V zero() { return _mm512_setzero_ps(); }
     static V set1(float x) { return _mm512_set1_ps(x); }
     static V load(const float* p) { return _mm512_loadu_ps(p); }
     static V load(const float* p, Tail t) { return _mm512_maskz_loadu_ps(t, p); }
     static V mul(V a, V b) { return _mm512_mul_ps(a, b); }
     static V fma(V a, V b, V c) { return _mm512_fmadd_ps(a, b, c); }
-    static float hsum(V v) { return avx512_isa::hsum(v); }
+    static float hsum(V v) { return simd::avx512::hsum(v); }
     static void store(float* p, V v) { _mm512_storeu_ps(p, v); }
     static void store(float* p, Tail t, V v) { _mm512_mask_storeu_ps(p, t, v); }
     static void prefetch(const char* p) { _mm_prefetch(p, _MM_HINT_T0); }
 };
 
+}  // namespace
+
 const Kernels table = make_kernels<Isa>();
 
-}  // namespace
-}  // namespace pyrec::als::avx512_isa
-
-namespace pyrec::als {
-const Kernels& kernels_avx512() { return avx512_isa::table; }
-}  // namespace pyrec::als
+}  // namespace pyrec::als::avx512

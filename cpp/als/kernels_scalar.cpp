@@ -2,8 +2,9 @@
 // the path on CPUs (or forced levels) without AVX2. Only the generic loops of
 // kernel_templates.hpp, which the compiler vectorises for the baseline ISA.
 #include "als/kernel_templates.hpp"
+#include "simd/scalar_ops.hpp"
 
-namespace pyrec::als::scalar_isa {
+namespace pyrec::als::scalar {
 namespace {
 
 struct Isa {
@@ -14,11 +15,12 @@ struct Isa {
     // Kept out of line: inlined into cg_apply's item loop it costs ~15% at 64 factors.
     __attribute__((noinline)) static float dot(const float* a, const float* b, int n) {
         // Eight partial sums: independent chains the compiler can keep in SSE registers.
-        float s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+        constexpr int L = simd::scalar::kLanes;
+        float s[L] = {0, 0, 0, 0, 0, 0, 0, 0};
         int j = 0;
-        for (; j + 8 <= n; j += 8)
-            for (int l = 0; l < 8; ++l) s[l] += a[j + l] * b[j + l];
-        float total = ((s[0] + s[4]) + (s[1] + s[5])) + ((s[2] + s[6]) + (s[3] + s[7]));
+        for (; j + L <= n; j += L)
+            for (int l = 0; l < L; ++l) s[l] += a[j + l] * b[j + l];
+        float total = simd::scalar::sum_lanes(s);
         for (; j < n; ++j) total += a[j] * b[j];
         return total;
     }
@@ -30,11 +32,8 @@ struct Isa {
     }
 };
 
+}  // namespace
+
 const Kernels table = make_kernels<Isa>();
 
-}  // namespace
-}  // namespace pyrec::als::scalar_isa
-
-namespace pyrec::als {
-const Kernels& kernels_scalar() { return scalar_isa::table; }
-}  // namespace pyrec::als
+}  // namespace pyrec::als::scalar

@@ -10,11 +10,6 @@
 
 namespace pyrec::als {
 
-// 0 means one thread per core this process may run on.
-inline int resolve_threads(int requested) {
-    return requested > 0 ? requested : static_cast<int>(available_cores());
-}
-
 // How many workers parallel_for will use for n items in chunks of `chunk`.
 inline int worker_count(int64_t n, int64_t chunk, int threads) {
     const int64_t chunks = (n + chunk - 1) / std::max<int64_t>(chunk, 1);

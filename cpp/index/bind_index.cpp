@@ -1,6 +1,6 @@
 // Python face of the index (pyrec._core.VectorIndex): checks array dtypes,
-// shapes and layout without copying, releases the GIL around all real work,
-// and maps errors to ValueError / KeyError / TypeError.
+// shapes and layout without copying (common/numpy_args.hpp), releases the GIL
+// around all real work, and maps errors to ValueError / KeyError / TypeError.
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
@@ -9,6 +9,7 @@
 #include <string>
 
 #include "bindings.hpp"
+#include "common/numpy_args.hpp"
 #include "index/index.hpp"
 #include "index/kernels.hpp"
 #include "index/persist.hpp"
@@ -19,37 +20,20 @@ using pyrec::index::Index;
 namespace pyrec {
 namespace {
 
-// The array itself if it holds T, C-contiguous and aligned; TypeError otherwise
-// (the Python wrapper converts, so only direct callers ever see this).
-template <class T>
-py::array checked(const py::handle& obj, const char* name, const char* type_name) {
-    if (!py::isinstance<py::array_t<T>>(obj))
-        throw py::type_error(std::string(name) + " must be a numpy " + type_name + " array");
-    auto arr = py::reinterpret_borrow<py::array>(obj);
-    if (!(arr.flags() & py::array::c_style) || reinterpret_cast<std::uintptr_t>(arr.data()) % alignof(T) != 0)
-        throw py::type_error(std::string(name) + " must be C-contiguous and aligned");
-    return arr;
-}
+// The Python wrapper (pyrec.core) converts arguments first, so only direct
+// callers of pyrec._core ever see these checks fail.
+using args::ids_arg;
+using args::threads_arg;
 
-py::array checked_ids(const py::handle& obj, const char* name) {
-    py::array arr = checked<std::int64_t>(obj, name, "int64");
-    if (arr.ndim() != 1) throw py::value_error(std::string(name) + " must be 1-D, got " + std::to_string(arr.ndim()) + "-D");
-    return arr;
-}
-
-std::size_t checked_count(std::int64_t value, const char* name) {
-    if (value < 0) throw py::value_error(std::string(name) + " must be >= 0, got " + std::to_string(value));
-    return static_cast<std::size_t>(value);
-}
-
-const std::int64_t* ids_ptr(const py::array& a) { return static_cast<const std::int64_t*>(a.data()); }
+const std::int64_t* ids_ptr(const py::array& a) { return args::data_of<std::int64_t>(a); }
 
 py::tuple search(const Index& self, const py::handle& queries_obj, std::int64_t k, const py::handle& exclude_obj,
                  const py::handle& allow_obj) {
-    py::array queries = checked<float>(queries_obj, "queries", "float32");
+    py::array queries = args::array_of<float>(queries_obj, "queries");
     const std::size_t dim = self.dim();
     if (queries.ndim() != 1 && queries.ndim() != 2)
         throw py::value_error("queries must be [dim] or [m, dim], got " + std::to_string(queries.ndim()) + "-D");
+    args::require_c_layout(queries, "queries");
     const bool single = queries.ndim() == 1;
     const std::size_t got_dim = static_cast<std::size_t>(queries.shape(queries.ndim() - 1));
     if (got_dim != dim)
@@ -62,13 +46,13 @@ py::tuple search(const Index& self, const py::handle& queries_obj, std::int64_t 
     const std::int64_t* allow_data = nullptr;
     std::size_t n_exclude = 0, n_allow = 0;
     if (!exclude_obj.is_none()) {
-        py::array a = checked_ids(exclude_obj, "exclude");
+        py::array a = ids_arg(exclude_obj, "exclude");
         exclude_data = ids_ptr(a);
         n_exclude = static_cast<std::size_t>(a.size());
         exclude = a;
     }
     if (!allow_obj.is_none()) {
-        py::array a = checked_ids(allow_obj, "allow");
+        py::array a = ids_arg(allow_obj, "allow");
         allow_data = ids_ptr(a);
         n_allow = static_cast<std::size_t>(a.size());
         allow = a;
@@ -81,7 +65,7 @@ py::tuple search(const Index& self, const py::handle& queries_obj, std::int64_t 
     float* scores_out = scores.mutable_data();
     {
         py::gil_scoped_release release;
-        self.search(static_cast<const float*>(queries.data()), m, static_cast<std::size_t>(k), exclude_data, n_exclude,
+        self.search(args::data_of<float>(queries), m, static_cast<std::size_t>(k), exclude_data, n_exclude,
                     allow_data, n_allow, ids_out, scores_out);
     }
     return py::make_tuple(ids, scores);
@@ -109,7 +93,7 @@ py::bytes to_bytes(const Index& self) {
 }
 
 std::unique_ptr<Index> from_bytes(const py::handle& data, std::int64_t num_threads) {
-    const std::size_t threads = checked_count(num_threads, "num_threads");
+    const std::size_t threads = threads_arg(num_threads);
     Py_buffer view;
     if (PyObject_GetBuffer(data.ptr(), &view, PyBUF_SIMPLE) != 0) {
         PyErr_Clear();
@@ -145,7 +129,7 @@ void bind_vector_index(py::module_& m) {
                      throw py::value_error("dim must be in [1, " + std::to_string(index::kMaxDim) + "], got " +
                                            std::to_string(dim));
                  return std::make_unique<Index>(static_cast<std::size_t>(dim), index::parse_metric(metric),
-                                                index::parse_dtype(dtype), checked_count(num_threads, "num_threads"));
+                                                index::parse_dtype(dtype), threads_arg(num_threads));
              }),
              py::arg("dim"), py::arg("metric") = "cosine", py::arg("dtype") = "f32", py::arg("num_threads") = 0)
         .def_property_readonly("dim", &Index::dim)
@@ -153,25 +137,26 @@ void bind_vector_index(py::module_& m) {
         .def_property_readonly("dtype", [](const Index& self) { return index::dtype_name(self.dtype()); })
         .def_property(
             "num_threads", &Index::num_threads,
-            [](Index& self, std::int64_t n) { self.set_num_threads(checked_count(n, "num_threads")); })
+            [](Index& self, std::int64_t n) { self.set_num_threads(threads_arg(n)); })
         .def(
             "add",
             [](Index& self, const py::handle& ids_obj, const py::handle& vectors_obj) {
-                py::array ids = checked_ids(ids_obj, "ids");
-                py::array vectors = checked<float>(vectors_obj, "vectors", "float32");
+                py::array ids = ids_arg(ids_obj, "ids");
+                py::array vectors = args::array_of<float>(vectors_obj, "vectors");
                 if (vectors.ndim() != 2 || static_cast<std::size_t>(vectors.shape(1)) != self.dim())
                     throw py::value_error("vectors must have shape [n, " + std::to_string(self.dim()) + "]");
+                args::require_c_layout(vectors, "vectors");
                 if (vectors.shape(0) != ids.shape(0))
                     throw py::value_error(std::to_string(ids.shape(0)) + " ids but " + std::to_string(vectors.shape(0)) +
                                           " vectors");
                 py::gil_scoped_release release;
-                self.add(ids_ptr(ids), static_cast<std::size_t>(ids.size()), static_cast<const float*>(vectors.data()));
+                self.add(ids_ptr(ids), static_cast<std::size_t>(ids.size()), args::data_of<float>(vectors));
             },
             py::arg("ids"), py::arg("vectors"))
         .def(
             "remove",
             [](Index& self, const py::handle& ids_obj) {
-                py::array ids = checked_ids(ids_obj, "ids");
+                py::array ids = ids_arg(ids_obj, "ids");
                 py::gil_scoped_release release;
                 self.remove(ids_ptr(ids), static_cast<std::size_t>(ids.size()));
             },
@@ -179,7 +164,7 @@ void bind_vector_index(py::module_& m) {
         .def(
             "get",
             [](const Index& self, const py::handle& ids_obj) {
-                py::array ids = checked_ids(ids_obj, "ids");
+                py::array ids = ids_arg(ids_obj, "ids");
                 py::array_t<float> out({static_cast<py::ssize_t>(ids.size()), static_cast<py::ssize_t>(self.dim())});
                 float* data = out.mutable_data();
                 {

@@ -1,18 +1,12 @@
-#include "index/dispatch.hpp"
+#include "index/kernels.hpp"
+#include "simd/dispatch.hpp"
 
 namespace pyrec::index {
 
-const Kernels& kernels_for(simd::Level level) {
-    switch (level) {
-#if defined(PYREC_X86)
-        case simd::Level::AVX512: return avx512::table;
-        case simd::Level::AVX2: return avx2::table;
-#endif
-#if defined(PYREC_ARM64)
-        case simd::Level::NEON: return neon::table;
-#endif
-        default: return scalar::table;
-    }
+const Kernels& active_kernels() {
+    static constexpr simd::PerLevel<Kernels> kTables = {&scalar::table, PYREC_IF_ARM64(&neon::table),
+                                                        PYREC_IF_X86(&avx2::table), PYREC_IF_X86(&avx512::table)};
+    return simd::pick(kTables, simd::active_level());
 }
 
 }  // namespace pyrec::index

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "index/codec.hpp"
-#include "index/dispatch.hpp"
+#include "index/kernels.hpp"
 #include "index/persist.hpp"
 #include "index/search.hpp"
 #include "parallel/thread_pool.hpp"
@@ -43,10 +43,7 @@ Index::Index(std::unique_ptr<VectorStore> store, std::size_t num_threads)
       num_threads_(num_threads),
       store_(std::move(store)) {}
 
-std::size_t Index::threads() const {
-    const std::size_t n = num_threads_.load();
-    return n == 0 ? available_cores() : n;
-}
+std::size_t Index::threads() const { return resolve_threads(num_threads_.load()); }
 
 void Index::add(const std::int64_t* ids, std::size_t n, const float* vectors) {
     for (std::size_t i = 0; i < n; ++i)

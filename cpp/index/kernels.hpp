@@ -1,5 +1,5 @@
-// Dot-product kernels, one table per SIMD level. The scan engine asks
-// kernels_for(simd::active_level()) (dispatch.hpp) for a table once per call.
+// Dot-product kernels, one table per SIMD level (simd/dispatch.hpp). The scan
+// engine asks active_kernels() for a table once per call.
 //
 // Every kernel scores a tile of nq queries against nr consecutive rows:
 //   out[q * out_stride + r] = dot(queries[q], rows[r])
@@ -8,8 +8,9 @@
 // whether it lands in a full tile or a tail: duplicate vectors tie exactly.
 //
 // The *_avx2/*_avx512/*_neon files are compiled with extra ISA flags, so they
-// include nothing but intrinsics and this header (no inline STL code that the
-// linker could share with baseline translation units).
+// include nothing but intrinsics, this header, tiling.hpp and simd/*_ops.hpp
+// (no inline STL code that the linker could share with baseline translation
+// units).
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -48,5 +49,8 @@ namespace avx512 { extern const Kernels table; }
 #if defined(PYREC_ARM64)
 namespace neon { extern const Kernels table; }
 #endif
+
+// The table for simd::active_level() (dispatch.cpp).
+const Kernels& active_kernels();
 
 }  // namespace pyrec::index

@@ -7,13 +7,10 @@
 
 #include "index/kernels.hpp"
 #include "index/tiling.hpp"
+#include "simd/avx2_ops.hpp"
 
 namespace pyrec::index::avx2 {
 namespace {
-
-inline __m256i tail_mask(std::size_t n) {
-    return _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(n)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
-}
 
 // 16 codes -> int16, for pairwise multiply-add into int32 (exact, unlike
 // maddubs, whose int16 sums can saturate).
@@ -52,7 +49,7 @@ struct Isa {
 
     static V zero() { return _mm256_setzero_ps(); }
     static V load(const float* p) { return _mm256_loadu_ps(p); }
-    static V load(const float* p, FTail n) { return _mm256_maskload_ps(p, tail_mask(n)); }
+    static V load(const float* p, FTail n) { return _mm256_maskload_ps(p, simd::avx2::tail_mask(n)); }
     static V load(const std::uint16_t* p) {
         return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
     }
@@ -70,13 +67,9 @@ struct Isa {
     static B query_codes(const std::int8_t* p, ITail n) { return widen16(p, n); }
     static I mac(I acc, B q, B x) { return _mm256_add_epi32(acc, _mm256_madd_epi16(q, x)); }
 
-    // Lane sums as a tree: (i, i+4), (i, i+2), (i, i+1); reduce4 does the
-    // same additions for four accumulators at once.
-    static float reduce1(V v) {
-        const __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-        const __m128 p = _mm_add_ps(s, _mm_movehl_ps(s, s));
-        return _mm_cvtss_f32(_mm_add_ss(p, _mm_movehdup_ps(p)));
-    }
+    // Lane sums in simd::avx2::hsum's tree; reduce4 does the same additions
+    // for four accumulators at once.
+    static float reduce1(V v) { return simd::avx2::hsum(v); }
     static void reduce4(const V* a, float* out) {
         // [a | b] and [c | d] with lanes (i, i+4) added.
         const __m256 ab = _mm256_add_ps(_mm256_permute2f128_ps(a[0], a[1], 0x20), _mm256_permute2f128_ps(a[0], a[1], 0x31));

@@ -8,11 +8,12 @@
 
 #include "index/kernels.hpp"
 #include "index/tiling.hpp"
+#include "simd/avx512_ops.hpp"
 
 namespace pyrec::index::avx512 {
 namespace {
 
-inline __mmask16 tail_mask16(std::size_t n) { return static_cast<__mmask16>((1u << n) - 1u); }
+using simd::avx512::tail_mask;
 
 // Lane sums as a tree: (i, i+8), (i, i+4), (i, i+2), (i, i+1). reduce4 does
 // the same additions for four accumulators at once, in a quarter of the
@@ -54,7 +55,7 @@ struct Isa {
     // but the matching query lanes are 0, so they add nothing.
     static constexpr std::int32_t kCodeBias = 128;
 
-    static FTail ftail(std::size_t n) { return tail_mask16(n); }
+    static FTail ftail(std::size_t n) { return tail_mask(n); }
     static ITail itail(std::size_t n) { return _bzhi_u64(~0ull, static_cast<unsigned>(n)); }
 
     static V zero() { return _mm512_setzero_ps(); }
@@ -74,12 +75,7 @@ struct Isa {
     static I mac(I acc, B q, B x) { return _mm512_dpbusd_epi32(acc, x, q); }
     static B flip(B v) { return _mm512_xor_si512(v, _mm512_set1_epi8(static_cast<char>(0x80))); }
 
-    static float reduce1(V v) {
-        const __m256 a = _mm256_add_ps(_mm512_castps512_ps256(v), _mm512_extractf32x8_ps(v, 1));
-        const __m128 b = _mm_add_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));
-        const __m128 c = _mm_add_ps(b, _mm_movehl_ps(b, b));
-        return _mm_cvtss_f32(_mm_add_ss(c, _mm_movehdup_ps(c)));
-    }
+    static float reduce1(V v) { return simd::avx512::hsum(v); }
     static void reduce4(const V* acc, float* out) {
         _mm_storeu_ps(out, _mm512_castps512_ps128(tree4(acc, [](__m512 a, __m512 b) { return _mm512_add_ps(a, b); })));
     }
@@ -101,7 +97,7 @@ void to_f16(const float* in, std::uint16_t* out, std::size_t n) {
         _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + i),
                             _mm512_cvtps_ph(_mm512_loadu_ps(in + i), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
     if (i < n) {
-        const __mmask16 m = tail_mask16(n - i);
+        const __mmask16 m = tail_mask(n - i);
         _mm256_mask_storeu_epi16(out + i, m,
                                  _mm512_cvtps_ph(_mm512_maskz_loadu_ps(m, in + i),
                                                  _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
@@ -112,7 +108,7 @@ void from_f16(const std::uint16_t* in, float* out, std::size_t n) {
     std::size_t i = 0;
     for (; i + 16 <= n; i += 16) _mm512_storeu_ps(out + i, Isa::load(in + i));
     if (i < n) {
-        const __mmask16 m = tail_mask16(n - i);
+        const __mmask16 m = tail_mask(n - i);
         _mm512_mask_storeu_ps(out + i, m, Isa::load(in + i, m));
     }
 }

@@ -5,15 +5,12 @@
 #include <cstring>
 
 #include "index/kernels.hpp"
+#include "simd/scalar_ops.hpp"
 
 namespace pyrec::index::scalar {
 namespace {
 
-constexpr std::size_t kLanes = 8;
-
-inline float reduce(const float (&acc)[kLanes]) {
-    return ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
-}
+using simd::scalar::kLanes;
 
 inline std::uint32_t bits_of(float f) {
     std::uint32_t u;
@@ -67,7 +64,7 @@ void dot_tiles(const float* queries, std::size_t nq, const Row* rows, std::size_
             const Row* x = rows + r * dim;
             float acc[kLanes] = {};
             for (std::size_t i = 0; i < dim; ++i) acc[i % kLanes] += qv[i] * load(x[i]);
-            out[q * out_stride + r] = reduce(acc);
+            out[q * out_stride + r] = simd::scalar::sum_lanes(acc);
         }
     }
 }

@@ -5,14 +5,17 @@
 #include <limits>
 #include <vector>
 
+#include "common/topk.hpp"
 #include "index/aligned.hpp"
 #include "index/codec.hpp"
-#include "index/dispatch.hpp"
+#include "index/kernels.hpp"
 #include "parallel/thread_pool.hpp"
-#include "index/topk.hpp"
 
 namespace pyrec::index {
 namespace {
+
+using Hit = topk::Hit<std::int64_t>;
+using TopK = topk::TopK<std::int64_t>;
 
 // Rows scored per kernel call: small enough to stay in L2 while every query
 // tile passes over them.
@@ -219,7 +222,7 @@ void finish_query(const VectorStore& store, const Prepared& queries, std::size_t
                   std::size_t k_scan, std::size_t k_keep, std::size_t k, std::int64_t* out_ids, float* out_scores) {
     if (store.dtype() == DType::I8) {
         if (hits.size() > k_scan) {
-            std::nth_element(hits.begin(), hits.begin() + k_scan, hits.end(), better);
+            std::nth_element(hits.begin(), hits.begin() + k_scan, hits.end(), topk::better<std::int64_t>);
             hits.resize(k_scan);
         }
         const std::size_t dim = store.dim();
@@ -230,12 +233,7 @@ void finish_query(const VectorStore& store, const Prepared& queries, std::size_t
                                                         store.residuals() + row * rb, store.scales()[row], dim));
         }
     }
-    const std::size_t keep = std::min(k_keep, hits.size());
-    std::partial_sort(hits.begin(), hits.begin() + keep, hits.end(), better);
-    for (std::size_t i = 0; i < k; ++i) {
-        out_ids[i] = i < keep ? hits[i].id : -1;
-        out_scores[i] = i < keep ? hits[i].score : -std::numeric_limits<float>::infinity();
-    }
+    topk::write_best(hits, k_keep, k, out_ids, out_scores);
 }
 
 }  // namespace

@@ -18,4 +18,7 @@ void parallel_for(std::size_t tasks, std::size_t threads, const std::function<vo
 // Cores this process may run on (its CPU affinity), at least 1.
 std::size_t available_cores();
 
+// A num_threads setting as a thread count: 0 means one per available core.
+inline std::size_t resolve_threads(std::size_t requested) { return requested > 0 ? requested : available_cores(); }
+
 }  // namespace pyrec

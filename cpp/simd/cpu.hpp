@@ -1,6 +1,6 @@
 // Run-time choice of the SIMD instruction set. Every kernel family compiles one
 // variant per level (files *_avx512.cpp, *_avx2.cpp, *_neon.cpp, plus scalar)
-// and asks active_level() which one to call.
+// and picks one with active_level() through simd/dispatch.hpp.
 #pragma once
 #include <string>
 #include <vector>

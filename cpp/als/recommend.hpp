@@ -1,5 +1,6 @@
 // Top-k items by inner product (or cosine, given item norms) for a batch of
-// query vectors, with per-query and global exclusions.
+// query vectors, with per-query and global exclusions: what ImplicitALS's
+// recommend() and similar_items() run (pyrec._core.als_topk).
 #pragma once
 #include <cstdint>
 
@@ -7,7 +8,7 @@
 
 namespace pyrec::als {
 
-struct TopkRequest {
+struct RecommendRequest {
     const float* queries;  // n_queries × n
     int64_t n_queries;
     const float* items;  // n_items × n
@@ -23,6 +24,6 @@ struct TopkRequest {
 // Fills ids/scores (n_queries × k), best first; ties go to the lower item id.
 // When fewer than k items remain, the rest is id -1, score -inf. Throws
 // std::out_of_range for an excluded item id outside [0, n_items).
-void topk(const TopkRequest& req, int32_t* ids, float* scores, int threads);
+void recommend(const RecommendRequest& req, int32_t* ids, float* scores, int threads);
 
 }  // namespace pyrec::als

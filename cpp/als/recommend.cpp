@@ -1,53 +1,33 @@
-#include "als/topk.hpp"
+#include "als/recommend.hpp"
 
 #include <algorithm>
 #include <limits>
 #include <stdexcept>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "als/kernels.hpp"
 #include "als/parallel.hpp"
+#include "common/topk.hpp"
 
 namespace pyrec::als {
 namespace {
 
-using Entry = std::pair<float, int32_t>;
+using TopK = topk::TopK<int32_t>;
 
-// "a ranks before b": higher score, then lower id (deterministic ties).
-inline bool ranks_before(const Entry& a, const Entry& b) {
-    return a.first > b.first || (a.first == b.first && a.second < b.second);
-}
+constexpr float kNegInf = -std::numeric_limits<float>::infinity();
 
-// Keeps the k best of scores[0, count) in a heap whose top is the worst kept.
-void select(const float* scores, int64_t count, int k, std::vector<Entry>& heap, int32_t* ids, float* out) {
-    heap.clear();
-    constexpr float kNegInf = -std::numeric_limits<float>::infinity();
-    for (int64_t i = 0; i < count; ++i) {
-        const float s = scores[i];
-        if (!(s > kNegInf)) continue;  // excluded (-inf) or NaN
-        const Entry e{s, static_cast<int32_t>(i)};
-        if (static_cast<int>(heap.size()) < k) {
-            heap.push_back(e);
-            std::push_heap(heap.begin(), heap.end(), ranks_before);
-        } else if (ranks_before(e, heap.front())) {
-            std::pop_heap(heap.begin(), heap.end(), ranks_before);
-            heap.back() = e;
-            std::push_heap(heap.begin(), heap.end(), ranks_before);
-        }
-    }
-    std::sort_heap(heap.begin(), heap.end(), ranks_before);
-    for (int j = 0; j < k; ++j) {
-        const bool have = j < static_cast<int>(heap.size());
-        ids[j] = have ? heap[j].second : -1;
-        out[j] = have ? heap[j].first : kNegInf;
-    }
+// The k best of scores[0, count) into ids/out. Excluded items score -inf and
+// are never returned (nor is NaN).
+void select(const float* scores, int64_t count, int k, TopK& heap, int32_t* ids, float* out) {
+    for (int64_t i = 0; i < count; ++i)
+        if (scores[i] > kNegInf) heap.push(scores[i], static_cast<int32_t>(i));
+    heap.write(static_cast<std::size_t>(k), ids, out);
 }
 
 }  // namespace
 
-void topk(const TopkRequest& req, int32_t* ids, float* scores, int threads) {
+void recommend(const RecommendRequest& req, int32_t* ids, float* scores, int threads) {
     const Kernels& K = active_kernels();
     const int n = req.n;
     const int64_t n_items = req.n_items;
@@ -67,10 +47,9 @@ void topk(const TopkRequest& req, int32_t* ids, float* scores, int threads) {
     const int workers = worker_count(req.n_queries, block, threads);
     struct Scratch {
         std::vector<float> buf;
-        std::vector<Entry> heap;
+        TopK heap;
     };
-    std::vector<Scratch> scratch(static_cast<size_t>(workers));
-    constexpr float kNegInf = -std::numeric_limits<float>::infinity();
+    std::vector<Scratch> scratch(static_cast<size_t>(workers), Scratch{{}, TopK(static_cast<std::size_t>(req.k))});
 
     parallel_for(req.n_queries, block, workers, [&](int64_t begin, int64_t end, int worker) {
         Scratch& s = scratch[worker];
