@@ -427,8 +427,9 @@ def _factor_matrix(value: ArrayLike, name: str) -> NDArray[np.float32]:
         raise ValueError(f"{name} must be 2-D, got shape {arr.shape}")
     if arr.dtype.kind not in "fiu":
         raise TypeError(f"{name} must be numeric, got dtype {arr.dtype}")
-    # partial_fit_* writes rows in place, so the array must be writeable (copies read-only input).
-    out = np.require(arr, dtype=np.float32, requirements=["C", "W"])
+    # partial_fit_* writes rows in place, so the array must be writeable (copies read-only input);
+    # the core reads aligned floats only (copies an unaligned view, e.g. from a byte buffer).
+    out = np.require(arr, dtype=np.float32, requirements=["C", "W", "A"])
     if not np.isfinite(out).all():
         raise ValueError(f"{name} contains NaN or infinity")
     return out
