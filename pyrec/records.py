@@ -36,6 +36,13 @@ class MediaProbe:
     codec: str  # FourCC as text, e.g. "avc1"
     rotation: int = 0  # degrees clockwise the player must apply
     frame_count: int = 0
+    # Seconds whose data is really in the file, when that is less than the
+    # duration the header claims (a truncated copy or download); None: whole.
+    playable: float | None = None
+
+    @property
+    def damaged(self) -> bool:
+        return self.playable is not None
 
 
 @dataclass

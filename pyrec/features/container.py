@@ -66,6 +66,7 @@ def opened(path: PathLike) -> Iterator[av.container.InputContainer]:
     """``av.open`` with FFmpeg's own failures turned into one clear MediaError."""
     import av
 
+    _quiet_ffmpeg()
     try:
         container = av.open(os.fspath(path), mode="r", metadata_errors="replace")
     except av.FFmpegError as exc:
@@ -74,6 +75,15 @@ def opened(path: PathLike) -> Iterator[av.container.InputContainer]:
         yield container
     finally:
         container.close()
+
+
+def _quiet_ffmpeg() -> None:
+    """FFmpeg's own complaints about a broken file ("File ended prematurely")
+    would go to stderr between pyrec's lines; the exceptions carry what matters."""
+    import av.logging
+
+    if av.logging.get_level() != av.logging.PANIC:
+        av.logging.set_level(av.logging.PANIC)
 
 
 def read_container(path: PathLike) -> ContainerInfo:
@@ -203,28 +213,42 @@ def playable_end(path: PathLike, claimed: float | None = None) -> float:
     file: the claimed duration for a whole file, less for a truncated one
     (the header still claims the full length). A few seeks, no full demux."""
     with opened(path) as container:
-        streams: list[Any] = [*container.streams.video] or [*container.streams.audio]
-        if not streams:
-            raise MediaError("no video or audio stream", os.fspath(path))
-        if claimed is None:
-            claimed = container.duration / 1_000_000 if container.duration else 0.0
-        return _data_end(container, streams[0], claimed)
+        end = playable_in(container, claimed)
+        if end is None:
+            raise MediaError("no video or audio stream, or no duration to compare with", os.fspath(path))
+        return end
+
+
+def playable_in(container: av.container.InputContainer, claimed: float | None = None) -> float | None:
+    """As :func:`playable_end`, on a container already open; None without a
+    video or audio stream, or when the container claims no duration (then
+    there is nothing to compare with, and finding the end would mean reading
+    the whole file)."""
+    streams: list[Any] = [*container.streams.video] or [*container.streams.audio]
+    if claimed is None:
+        claimed = container.duration / 1_000_000 if container.duration else 0.0
+    if not streams or claimed <= 0:
+        return None
+    # Timestamps may not start at zero (MPEG-TS, cut recordings): work in the
+    # file's own time and answer in seconds from its start.
+    offset = container.start_time / 1_000_000 if container.start_time else 0.0
+    return max(0.0, _data_end(container, streams[0], claimed, offset) - offset)
 
 
 def is_truncated(end: float, claimed: float) -> bool:
     return claimed > 0 and end < claimed - max(END_TOLERANCE_SECONDS, END_TOLERANCE_SHARE * claimed)
 
 
-def _data_end(container: av.container.InputContainer, stream: Any, claimed: float) -> float:
-    near_end = max(0.0, claimed - END_TOLERANCE_SECONDS)
+def _data_end(container: av.container.InputContainer, stream: Any, claimed: float, offset: float) -> float:
+    near_end = offset + max(0.0, claimed - END_TOLERANCE_SECONDS)
     end = _end_of_data_after(container, stream, near_end)
     if end is not None:
         return end  # the demuxer found the data's end from there (whole, or a cut it scans back over)
     # Nothing at the claimed end: an index (MP4 moov) promises samples the
     # file no longer holds. Find the last time that still has data.
-    lo, hi = 0.0, near_end
+    lo, hi = offset, near_end
     if not _has_packet_at(container, stream, lo):
-        return 0.0
+        return offset
     for _ in range(_SEARCH_STEPS):
         mid = (lo + hi) / 2
         if _has_packet_at(container, stream, mid):

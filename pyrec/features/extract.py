@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import NamedTuple
 
-from pyrec.errors import ModelError
+from pyrec.errors import MediaError, ModelError
+from pyrec.features.container import is_truncated, opened, playable_in
 from pyrec.features.keyframes import pick_from
 from pyrec.features.probe import probe_open
 from pyrec.features.stats import video_stats
@@ -75,9 +77,13 @@ def extract_video_features(path: PathLike, *, max_keyframes: int = 16, thumbnail
     if encoders is None:
         encoders, problems = default_encoders()
         warnings += problems
+    playable = check_container(path)
     with VideoReader(path, decode_threads=decode_threads) as video:
         info = probe_open(video)
-        picked = pick_from(video, info, max_keyframes)
+        if playable is not None and is_truncated(playable, info.duration):
+            info = replace(info, playable=round(playable, 3))
+            warnings.append(f"damaged: only {_clock(playable)} of {_clock(info.duration)} plays (truncated?)")
+        picked = pick_from(video, _playable_part(info), max_keyframes)
     warnings += picked.warnings
     keyframes = picked.keyframes
     images = picked.images
@@ -108,3 +114,34 @@ def extract_video_features(path: PathLike, *, max_keyframes: int = 16, thumbnail
 
     stats = video_stats(images, motion=picked.motion, cuts_per_minute=picked.cuts_per_minute)
     return VideoFeatures(info, keyframes, embeddings, labels, stats, warnings)
+
+
+def check_container(path: PathLike) -> float | None:
+    """What FFmpeg's demuxer says before any frame is decoded: a file with no
+    video stream is refused by name (an audio-only file is not "a video
+    OpenCV cannot open"), and the seconds that really play are measured.
+    None when FFmpeg cannot read the container (OpenCV then has its say)."""
+    try:
+        with opened(path) as container:
+            if not container.streams.video:
+                kind = "audio only" if container.streams.audio else "no audio either"
+                raise MediaError(f"no video stream ({kind})", os.fspath(path))
+            return playable_in(container)
+    except MediaError as exc:
+        if exc.reason.startswith("no video stream"):
+            raise
+        return None
+
+
+def _playable_part(info: MediaProbe) -> MediaProbe:
+    """The probe keyframes are picked from: only the part that plays."""
+    if info.playable is None or info.fps <= 0:
+        return info
+    frames = max(1, int(info.playable * info.fps))
+    return replace(info, duration=info.playable, frame_count=min(frames, info.frame_count))
+
+
+def _clock(seconds: float) -> str:
+    minutes, secs = divmod(int(round(seconds)), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
