@@ -55,7 +55,8 @@ def _scan_with_progress(service: PyrecService, args: argparse.Namespace) -> Scan
     show_bar = err.is_terminal and not args.json
     if not show_bar:
         try:
-            return service.scan(args.dirs or None, exclude=args.exclude, jobs=args.jobs, cancel=cancel)
+            return service.scan(args.dirs or None, exclude=args.exclude, jobs=args.jobs, cancel=cancel,
+                                follow_outside=args.follow_outside)
         except KeyboardInterrupt:
             cancel.set()
             raise
@@ -70,7 +71,8 @@ def _scan_with_progress(service: PyrecService, args: argparse.Namespace) -> Scan
                        current=name[:40], description=p.phase)
 
         try:
-            return service.scan(args.dirs or None, exclude=args.exclude, jobs=args.jobs, progress=on_progress, cancel=cancel)
+            return service.scan(args.dirs or None, exclude=args.exclude, jobs=args.jobs, progress=on_progress,
+                                cancel=cancel, follow_outside=args.follow_outside)
         except KeyboardInterrupt:
             cancel.set()
             raise
@@ -440,6 +442,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dirs", nargs="*", metavar="DIR")
     p.add_argument("--exclude", action="append", default=[], metavar="GLOB", help="skip paths matching GLOB (repeatable)")
     p.add_argument("--jobs", type=int, default=None, metavar="N", help="worker processes (default: CPU count)")
+    p.add_argument("--follow-outside", action="store_true",
+                   help="follow symlinks that lead out of the library folders (default: skip and report them)")
 
     add("doctor", cmd_doctor, "versions, SIMD level, models and library stats")
 

@@ -98,6 +98,7 @@ class Scanner:
         thumbnail_dir: str | os.PathLike[str] | None = None,
         jobs: int | None = None,
         exclude: Iterable[str] = (),
+        follow_outside: bool = False,
         max_keyframes: int = 16,
         embed_text: bool = True,
         index_fn: IndexFn | None = None,
@@ -116,6 +117,7 @@ class Scanner:
         self.jobs = max(1, jobs if jobs else (os.cpu_count() or 1))
         self.in_process = self.jobs == 1 if in_process is None else bool(in_process)
         self.exclude = tuple(exclude)
+        self.follow_outside = follow_outside
         self.max_keyframes = max_keyframes
         self.embed_text = embed_text
         if index_fn is None:
@@ -182,8 +184,10 @@ class Scanner:
         started = time.monotonic()
         summary = ScanSummary()
         root_list = [os.path.abspath(os.fspath(r)) for r in roots]
-        report = Walker(self.exclude).walk(root_list)
+        walker = Walker(self.exclude, follow_outside=self.follow_outside, inside=self.library.library_folders())
+        report = walker.walk(root_list)
         summary.errors.extend(report.errors)
+        summary.warnings.extend(report.skipped_links)
         if progress:
             progress(ScanProgress("walking", 0, len(report.files), "", time.monotonic() - started))
         # A root that is gone (drive unplugged) must not mark its videos missing

@@ -79,6 +79,11 @@ class WalkReport:
     files: list[FileStat] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # one line each: "path: reason"
     unreachable_roots: list[str] = field(default_factory=list)
+    skipped_links: list[str] = field(default_factory=list)  # one line each: links out of the library
+
+
+def _within(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 def _is_hidden(name: str) -> bool:
@@ -99,16 +104,26 @@ def _load_ignore(folder: str) -> pathspec.PathSpec | None:
 class Walker:
     """Walks folders for video files. One instance per scan; not thread-safe."""
 
-    def __init__(self, exclude: Iterable[str] = (), sniff_unknown: bool = True) -> None:
+    def __init__(self, exclude: Iterable[str] = (), sniff_unknown: bool = True, *, follow_outside: bool = False,
+                 inside: Iterable[str | os.PathLike[str]] = ()) -> None:
+        """``follow_outside``: follow symlinks whose target lies outside every
+        scanned root and every folder in ``inside`` (the library's folders).
+        Off by default: a link in a shared folder must not make pyrec open
+        (and thumbnail, and index) files the user never pointed it at."""
         # --exclude globs match the path relative to the scanned root, with
         # gitignore semantics ("*.tmp", "Trailers/", "**/sample*").
         self._exclude = pathspec.GitIgnoreSpec.from_lines(list(exclude))
         self._sniff_unknown = sniff_unknown
+        self._follow_outside = follow_outside
+        self._inside = [os.path.realpath(os.fspath(p)) for p in inside]
+        self._allowed: list[str] = []
 
     def walk(self, roots: Iterable[str | os.PathLike[str]], on_error: Callable[[str], None] | None = None) -> WalkReport:
         report = WalkReport()
         seen_dirs: set[tuple[int, int]] = set()
         seen_files: set[str] = set()
+        roots = list(roots)
+        self._allowed = [*self._inside, *(os.path.realpath(os.fspath(r)) for r in roots)]
         for root in roots:
             root_path = os.path.abspath(os.fspath(root))
             if not os.path.isdir(root_path):
@@ -149,7 +164,7 @@ class Walker:
                 continue
             subdirs: list[str] = []
             for entry in entries:
-                if self._ignored(entry.path, root, specs, entry):
+                if self._ignored(entry.path, root, specs, entry) or self._link_out(entry, report):
                     continue
                 try:
                     if entry.is_dir():  # follows symlinks; loops are cut above
@@ -167,6 +182,17 @@ class Walker:
                 if stat.S_ISREG(fst.st_mode):
                     yield FileStat(path=entry.path, size=fst.st_size, mtime_ns=fst.st_mtime_ns)
             stack.extend((d, specs) for d in reversed(subdirs))
+
+    def _link_out(self, entry: os.DirEntry[str], report: WalkReport) -> bool:
+        """A symlink to somewhere outside the library: skipped (and reported once)."""
+        if self._follow_outside or not entry.is_symlink():
+            return False
+        target = os.path.realpath(entry.path)
+        if any(_within(target, folder) for folder in self._allowed):
+            return False
+        report.skipped_links.append(f"{entry.path}: not followed: it links to {target}, outside the library "
+                                    "folders (scan with --follow-outside to include it)")
+        return True
 
     def _ignored(self, path: str, root: str, specs: list[tuple[str, pathspec.PathSpec]], entry: os.DirEntry[str]) -> bool:
         try:

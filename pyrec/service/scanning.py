@@ -19,6 +19,7 @@ LibraryChanged = Callable[[], None]
 
 class ScanOptions(TypedDict, total=False):
     exclude: Iterable[str]  # gitignore-style patterns left out (default: none)
+    follow_outside: bool  # follow symlinks out of the library folders (default: False)
     jobs: int | None  # worker processes (default: one per CPU)
     progress: ProgressCallback | None
     cancel: threading.Event | None  # set it to stop; what was committed stays
@@ -51,7 +52,8 @@ class Scanning:
                 if os.path.isdir(root):
                     lib.add_library_folder(root)
         scanner = Scanner(lib, thumbnail_dir=self.store.thumbnail_dir, jobs=options.get("jobs"),
-                          exclude=options.get("exclude", ()), in_process=options.get("in_process"))
+                          exclude=options.get("exclude", ()), follow_outside=options.get("follow_outside", False),
+                          in_process=options.get("in_process"))
         summary = scanner.scan(root_list, progress=options.get("progress"), cancel=options.get("cancel"))
         self._changed()
         return summary
