@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from pyrec.recommend.rerank import popcount64
+from pyrec.recommend.arrays import popcount64, sorted_unique
 from pyrec.recommend.vectors import IndexFactory, core_index
 
 if TYPE_CHECKING:
@@ -107,13 +107,6 @@ class _UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def _sorted_unique(a: np.ndarray) -> np.ndarray:
-    """np.unique by sorting (numpy 2.3+ dedupes int arrays by hashing, several
-    times slower than a sort for millions of keys)."""
-    a = np.sort(a)
-    return a[np.r_[True, a[1:] != a[:-1]]] if a.size else a
-
-
 # Candidate keys: two of a hash's four 16-bit bands, side by side (6 pairs).
 _BAND_PAIRS = ((0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3))
 
@@ -140,7 +133,7 @@ def candidate_pairs(items: Sequence[DupeItem], *, max_bucket: int = 64) -> set[t
     bands = [((h >> np.uint64(16 * b)) & np.uint64(0xFFFF)).astype(np.int64) for b in range(4)]
     # key: band pair in the high bits, its 32-bit value below, the video last
     keys = np.concatenate([((c << 32) | (bands[a] << 16) | bands[b]) * n + owner for c, (a, b) in enumerate(_BAND_PAIRS)])
-    entries = _sorted_unique(keys)  # one entry per (bucket, video), sorted by bucket then video
+    entries = sorted_unique(keys)  # one entry per (bucket, video), sorted by bucket then video
     bucket, video = entries // n, entries % n
     starts = np.flatnonzero(np.r_[True, bucket[1:] != bucket[:-1]])
     sizes = np.diff(np.r_[starts, bucket.size])
@@ -152,7 +145,7 @@ def candidate_pairs(items: Sequence[DupeItem], *, max_bucket: int = 64) -> set[t
         hi_parts.append(video[first[:, None] + ju[None, :]].ravel())
     if not lo_parts:
         return set()
-    pair_keys = _sorted_unique(np.concatenate(lo_parts) * n + np.concatenate(hi_parts))
+    pair_keys = sorted_unique(np.concatenate(lo_parts) * n + np.concatenate(hi_parts))
     return set(zip((pair_keys // n).tolist(), (pair_keys % n).tolist()))
 
 

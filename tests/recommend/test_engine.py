@@ -8,7 +8,8 @@ import time
 import numpy as np
 import pytest
 
-from pyrec.recommend.catalog import CatalogBuilder, Embeddings, History
+from pyrec.recommend.catalog import Embeddings, History
+from pyrec.recommend.catalog_builder import CatalogBuilder
 from pyrec.recommend.dupes import DupeGroup
 from pyrec.recommend.engine import Recommender
 from pyrec.recommend.rerank import NearDuplicates, mmr
