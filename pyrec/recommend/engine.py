@@ -17,7 +17,9 @@ from pyrec.recommend.blend import Blended, Blender, Recommendation
 from pyrec.recommend.catalog import ENTITY_KINDS, KIND, Catalog, History
 from pyrec.recommend.collaborative import CollaborativeScorer, ModelFactory
 from pyrec.recommend.content import ContentScorer
-from pyrec.recommend.dupes import DupeGroup, DupeIndex, group_of, library_groups
+from pyrec.recommend.dupes.copies import DupeIndex, group_of
+from pyrec.recommend.dupes.in_library import library_groups
+from pyrec.recommend.dupes.items import DupeGroup
 from pyrec.recommend.explain import Reason
 from pyrec.recommend.graph import GraphScorer
 from pyrec.recommend.library_source import catalog_from_library, history_from_library

@@ -10,7 +10,7 @@ import numpy as np
 
 from pyrec.recommend.base import Request, Scores
 from pyrec.recommend.blend import Blended, Blender, Recommendation
-from pyrec.recommend.dupes import DupeIndex
+from pyrec.recommend.dupes.copies import DupeIndex
 from pyrec.recommend.explain import Reason, reason, top_reasons
 from pyrec.recommend.signals import DAY
 
