@@ -18,9 +18,8 @@ from typing import Any
 import numpy as np
 
 from pyrec.recommend.sparse import CSR
-from pyrec.records import ENTITY_KINDS, PERSON_ROLES
+from pyrec.records import ENTITY_KINDS, INTERACTION_KINDS, PERSON_ROLES
 
-INTERACTION_KINDS = ("play", "like", "dislike", "rate", "hide", "skip", "watched")
 KIND = {name: code for code, name in enumerate(INTERACTION_KINDS)}
 ROLES = ("",) + PERSON_ROLES  # role code 0 = none
 ENTITY_KIND = {name: code for code, name in enumerate(ENTITY_KINDS)}
