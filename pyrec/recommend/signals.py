@@ -118,7 +118,7 @@ def preferences(history: History, n: int, durations: np.ndarray, cfg: SignalConf
     and is scattered into catalogue-sized arrays at the end."""
     uniq, v = np.unique(history.video, return_inverse=True)
     m = uniq.size
-    w, watched_ev, skip_ev = event_weights(history, durations, cfg)
+    w, watched_ev, _ = event_weights(history, durations, cfg)
     ref = float(history.timestamp.max()) if now is None and len(history) else (now or 0.0)
     d = decay(history.timestamp, ref, cfg.half_life_days)
     pos_total = np.bincount(v, weights=np.where(w > 0, w * d, 0.0), minlength=m)
