@@ -25,7 +25,9 @@ from collections.abc import Callable
 
 import numpy as np
 
-from pyrec.recommend.catalog import Catalog, CatalogBuilder, History, normalise_rows
+from pyrec.recommend.arrays import normalise_rows
+from pyrec.recommend.catalog import Catalog, History
+from pyrec.recommend.catalog_builder import CatalogBuilder
 from pyrec.recommend.dupes import DupeGroup
 from pyrec.recommend.engine import Recommender
 

@@ -1,20 +1,52 @@
 """Plain records that flow one way: scan/features produce them, the library
 stores them, the recommender and front ends read them back.
 
-They depend on nothing but numpy, so every part can import them without
-importing each other. Records are picklable: scan workers (processes) return
-them to the parent, which is the only writer of the database.
+They depend on nothing (numpy only in type annotations), so every part,
+the desktop app's start-up included, can import them without importing each
+other. Records are picklable: scan workers (processes) return them to the
+parent, which is the only writer of the database.
+
+The shared vocabulary lives here too: the kinds of entity and interaction,
+and when a play counts as watching a video (`is_watched`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypeVar
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 # Kinds of entity in the knowledge graph and the roles an edge can carry.
 ENTITY_KINDS = ("person", "genre", "tag", "studio", "series", "collection", "folder", "label")
 PERSON_ROLES = ("actor", "director", "writer", "producer", "creator")
+
+# What a profile can do with a video. The library's schema checks the same
+# list (an append-only migration): a new kind needs a migration too.
+INTERACTION_KINDS = ("play", "like", "dislike", "rate", "hide", "skip", "watched")
+
+# When a play counts as having watched the video (the rule media centres such
+# as Kodi use): 90 % of it seen, or, of a video long enough to have end
+# credits, less than three minutes left.
+WATCHED_FRACTION = 0.9
+CREDITS_SECONDS = 180.0  # "less than this left" counts as the end credits ...
+LONG_VIDEO_SECONDS = 1200.0  # ... of a video at least this long (20 minutes)
+
+Number = TypeVar("Number", float, "np.ndarray")
+
+
+def is_watched(fraction: Number, duration: Number, *, watched_fraction: float = WATCHED_FRACTION,
+               credits_seconds: float = CREDITS_SECONDS, long_video_seconds: float = LONG_VIDEO_SECONDS) -> Number:
+    """Whether seeing `fraction` (0..1) of a video `duration` seconds long
+    counts as having watched it: at least `watched_fraction` of it, or fewer
+    than `credits_seconds` left of a video of `long_video_seconds` or more.
+    Works on floats (a bool back) and elementwise on NumPy arrays; an unknown
+    duration (0) leaves the share alone to decide, NaN is never watched.
+    The one definition: the library's "watched" filter (videos.py, in SQL),
+    the recommender's signals and the desktop app's "finished" all use it."""
+    left = duration - fraction * duration
+    return (fraction >= watched_fraction) | ((duration >= long_video_seconds) & (left < credits_seconds))  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 
+from pyrec.records import is_watched
 from pyrec_gui.models.items import display_title, resume_position
 from pyrec_gui.notices import Notice, NoticeAction, NoticeBar
 from pyrec_gui.workers import ServiceRunner
@@ -31,7 +32,6 @@ if TYPE_CHECKING:
     from pyrec.service import PyrecService
 
 UrlOpener = Callable[[QUrl], bool]
-FINISHED = 0.9  # watched this share of the length: count it as finished
 
 
 @dataclass
@@ -91,7 +91,7 @@ class PlaybackTracker(QObject):
         assert pending is not None
         duration = pending.video.get("duration")
         actions = [NoticeAction("Finished it", self.record_finished, primary=True)]
-        if guess is not None and guess > 0 and not (duration and guess >= duration * FINISHED):
+        if guess is not None and guess > 0 and not (duration and is_watched(guess / duration, duration)):
             actions.append(NoticeAction(f"About {max(1, round(guess / 60))} min", self.record_inferred,
                                         tip="The time you were away from pyrec"))
         actions += [
@@ -152,7 +152,7 @@ class PlaybackTracker(QObject):
         remaining = max(0.0, duration - min(pending.start_position, duration))
         watched = remaining * min(1.0, max(0.0, share))
         position = pending.start_position + watched
-        self._record(pending, position=position, watched=watched, finished=position >= duration * FINISHED)
+        self._record(pending, position=position, watched=watched, finished=is_watched(position / duration, duration))
 
     def record_finished(self) -> None:
         pending = self._settle()
@@ -169,7 +169,7 @@ class PlaybackTracker(QObject):
         elapsed = self.clock() - pending.started
         duration = float(pending.video.get("duration") or 0.0)
         watched = infer_watched(elapsed, duration, pending.start_position)
-        finished = duration > 0 and pending.start_position + watched >= duration * FINISHED
+        finished = duration > 0 and is_watched((pending.start_position + watched) / duration, duration)
         self._record(pending, position=pending.start_position + watched, watched=watched, finished=finished)
 
     def record_nothing(self) -> None:

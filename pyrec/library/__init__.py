@@ -4,7 +4,6 @@ from pyrec.library.connection import DEFAULT_BUSY_TIMEOUT
 from pyrec.library.library import Library
 from pyrec.library.migrations import SCHEMA_VERSION
 from pyrec.library.rows import (
-    INTERACTION_KINDS,
     VIDEO_STATUSES,
     EntityLink,
     EntityStat,
@@ -16,6 +15,7 @@ from pyrec.library.rows import (
     VideoEntity,
     VideoInfo,
 )
+from pyrec.records import INTERACTION_KINDS  # the one list, re-exported
 
 __all__ = [
     "DEFAULT_BUSY_TIMEOUT",

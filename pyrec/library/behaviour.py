@@ -11,7 +11,8 @@ import time
 from pyrec.errors import NotFoundError
 from pyrec.library.base import LibraryBase
 from pyrec.library.codec import normalize_name
-from pyrec.library.rows import INTERACTION_KINDS, Interaction, Profile
+from pyrec.library.rows import Interaction, Profile
+from pyrec.records import INTERACTION_KINDS
 
 
 class BehaviourStore(LibraryBase):

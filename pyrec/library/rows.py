@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from pyrec.records import FileStat, MediaProbe, TextInfo
 
 VIDEO_STATUSES = ("ok", "failed", "missing")
-INTERACTION_KINDS = ("play", "like", "dislike", "rate", "hide", "skip", "watched")
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,18 @@ from pyrec.library.codec import (
     path_param,
 )
 from pyrec.library.rows import VIDEO_STATUSES, KnownFile, VideoInfo
-from pyrec.records import ENTITY_KINDS, EntityRef, FileStat, MediaProbe, ScanFailure, TextInfo, VideoRecord
+from pyrec.records import (
+    CREDITS_SECONDS,
+    ENTITY_KINDS,
+    LONG_VIDEO_SECONDS,
+    WATCHED_FRACTION,
+    EntityRef,
+    FileStat,
+    MediaProbe,
+    ScanFailure,
+    TextInfo,
+    VideoRecord,
+)
 
 # Child tables replaced wholesale when a file is scanned again. Each edge or
 # text change re-indexes the video's search row (a trigger); with the long
@@ -262,8 +273,8 @@ class VideoStore(LibraryBase):
         keeps videos linked to that graph node (a genre, a person, a folder…),
         ``label`` those with that visual label, ``entity_ids`` those linked to
         every one of them; ``watched`` ("watched", "in-progress", "unwatched")
-        is judged from ``profile_id``'s events: a "watched" mark or a play of
-        at least 90% of the video counts as watched."""
+        is judged from ``profile_id``'s events: a "watched" mark or a play that
+        pyrec.records.is_watched counts as watched (90 %, or the end credits)."""
         column = _ORDERS.get(order.lstrip("-"))
         if column is None:
             raise ValueError(f"unknown order {order!r}; use one of {sorted(_ORDERS)}")
@@ -349,8 +360,12 @@ def _status_filter(status: str | None) -> tuple[str, tuple[str, ...]]:
     return "WHERE v.status = ?", (status,)
 
 
+# A play of a known length counts as watched by pyrec.records.is_watched (the
+# one rule), written out in SQL over watched seconds and the event's duration.
+_WATCHED_PLAY_SQL = (f"i.kind = 'play' AND i.duration > 0 AND (i.watched_seconds >= {WATCHED_FRACTION!r} * i.duration OR "
+                     f"(i.duration >= {LONG_VIDEO_SECONDS!r} AND i.duration - i.watched_seconds < {CREDITS_SECONDS!r}))")
 _WATCHED_SQL = ("EXISTS (SELECT 1 FROM interactions i WHERE i.video_id = v.id AND i.profile_id = ? AND "
-                "(i.kind = 'watched' OR (i.kind = 'play' AND i.duration > 0 AND i.watched_seconds >= 0.9 * i.duration)))")
+                f"(i.kind = 'watched' OR ({_WATCHED_PLAY_SQL})))")
 _STARTED_SQL = ("EXISTS (SELECT 1 FROM interactions i WHERE i.video_id = v.id AND i.profile_id = ? AND "
                 "i.kind = 'play' AND coalesce(i.watched_seconds, 0) > 0)")
 WATCHED_STATES = ("watched", "in-progress", "unwatched")

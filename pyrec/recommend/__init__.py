@@ -7,12 +7,12 @@ layer uses `Recommender`; the CLI's evaluation commands use
 """
 
 from pyrec.recommend.blend import DEFAULT_WEIGHTS, Blender, Recommendation
-from pyrec.recommend.catalog import Catalog, CatalogBuilder, History
+from pyrec.recommend.catalog import Catalog, History
+from pyrec.recommend.catalog_builder import CatalogBuilder
 from pyrec.recommend.dupes import DupeGroup, DupeItem, find_duplicates
 from pyrec.recommend.engine import Recommender
 from pyrec.recommend.evaluate import evaluate_history, evaluate_movielens, format_table
 from pyrec.recommend.explain import Reason
-from pyrec.recommend.library_source import dupe_items
 from pyrec.recommend.movielens import load_movielens
 from pyrec.recommend.shelves import Shelf, ShelfConfig
 from pyrec.recommend.signals import SignalConfig
@@ -31,7 +31,6 @@ __all__ = [
     "Shelf",
     "ShelfConfig",
     "SignalConfig",
-    "dupe_items",
     "evaluate_history",
     "evaluate_movielens",
     "find_duplicates",

@@ -94,18 +94,6 @@ class Scores:
         return self.positions[order]
 
 
-def top_positive(total: np.ndarray, n: int, allowed: np.ndarray | None = None) -> np.ndarray:
-    """Positions of the (at most) n best strictly positive scores, best first,
-    ties in position order; ``allowed`` masks positions out."""
-    if allowed is not None:
-        total = np.where(allowed, total, 0.0)
-    k = min(n, int((total > 0).sum()))
-    if k == 0:
-        return np.empty(0, dtype=np.int64)
-    best = np.argpartition(-total, k - 1)[:k]
-    return best[np.argsort(-total[best], kind="stable")]
-
-
 class Scorer(Protocol):
     name: str
 

@@ -13,8 +13,9 @@ import math
 
 import numpy as np
 
+from pyrec.recommend.arrays import small_matmul_t
 from pyrec.recommend.base import Request, Scores
-from pyrec.recommend.catalog import Catalog, Embeddings, History, small_matmul_t
+from pyrec.recommend.catalog import Catalog, Embeddings, History
 from pyrec.recommend.explain import Reason, reason
 from pyrec.recommend.kmeans import kmeans
 from pyrec.recommend.vectors import IndexFactory, IndexLike, build_index, search

@@ -27,9 +27,9 @@ def local_slots(timestamps: np.ndarray, utc_offset: float) -> tuple[np.ndarray, 
     days = np.floor(local / DAY)
     weekday = ((days + 3) % 7).astype(np.int64)  # 1970-01-01 was a Thursday
     hour = (local - days * DAY) / 3600.0
-    daypart = np.select([hour < 5, hour < 12, hour < 17, hour < 22], [3, 0, 1, 2], 3).astype(np.int64)
+    daypart = np.select([hour < start for start in DAYPART_STARTS], [3, 0, 1, 2], 3).astype(np.int64)
     # Night runs past midnight: 1 a.m. on Sunday belongs to Saturday night.
-    weekday = np.where(hour < 5, (weekday + 6) % 7, weekday)
+    weekday = np.where(hour < DAYPART_STARTS[0], (weekday + 6) % 7, weekday)
     return weekday, daypart
 
 

@@ -17,9 +17,12 @@ from pyrec.recommend.blend import Blended, Blender, Recommendation
 from pyrec.recommend.catalog import ENTITY_KINDS, KIND, Catalog, History
 from pyrec.recommend.collaborative import CollaborativeScorer, ModelFactory
 from pyrec.recommend.content import ContentScorer
-from pyrec.recommend.dupes import DupeGroup, DupeIndex, group_of, library_groups
+from pyrec.recommend.dupes.copies import DupeIndex, group_of
+from pyrec.recommend.dupes.in_library import library_groups
+from pyrec.recommend.dupes.items import DupeGroup
 from pyrec.recommend.explain import Reason
 from pyrec.recommend.graph import GraphScorer
+from pyrec.recommend.library_source import catalog_from_library, history_from_library
 from pyrec.recommend.rerank import NearDuplicates, mmr
 from pyrec.recommend.search import SemanticSearch
 from pyrec.recommend.shelves import Shelf, ShelfConfig, build_shelves
@@ -82,8 +85,8 @@ class Recommender:
         its stale groups (and `duplicates_current` False) until
         `dupes.detect_in_library` runs (the service runs it at the end of a
         scan and for `pyrec dupes`)."""
-        catalog = Catalog.from_library(lib)
-        rec = cls(catalog, History.from_library(lib, catalog), **kwargs)
+        catalog = catalog_from_library(lib)
+        rec = cls(catalog, history_from_library(lib, catalog), **kwargs)
         if duplicates:
             below = DETECT_INLINE_BELOW if detect_below is None else detect_below
             groups, rec.duplicates_current = library_groups(lib, detect_below=below)

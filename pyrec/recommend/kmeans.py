@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from pyrec.recommend.catalog import normalise_rows, small_matmul_t
+from pyrec.recommend.arrays import normalise_rows, small_matmul_t
 
 
 def kmeans(

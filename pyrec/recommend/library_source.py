@@ -10,10 +10,8 @@ import math
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-import numpy as np
-
-from pyrec.recommend.catalog import KIND, Catalog, CatalogBuilder, History
-from pyrec.recommend.dupes import DupeItem
+from pyrec.recommend.catalog import KIND, Catalog, History
+from pyrec.recommend.catalog_builder import CatalogBuilder
 
 if TYPE_CHECKING:
     from pyrec.library import Library
@@ -62,27 +60,3 @@ def history_from_library(lib: Library, catalog: Catalog, profile: int | None = N
                 fraction = min(max(it.watched_seconds / duration, 0.0), 1.0)
             rows.append((pid, pos, it.kind, it.value, fraction, it.position, it.created_at))
     return History.from_events(rows)
-
-
-def dupe_items(lib: Library, catalog: Catalog, *, model_id: str | None = None) -> list[DupeItem]:
-    """What near-duplicate detection needs, per catalogue video."""
-    emb = catalog.embeddings.get(model_id) if model_id else None
-    keyframes = lib.all_keyframe_hashes()
-    videos = {v.id: v for v in lib.videos(status="ok")}
-    empty = (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64))
-    items = []
-    for p, vid in enumerate(catalog.ids.tolist()):
-        info = videos.get(vid) or lib.video(vid)
-        probe = info.probe
-        hashes, times = keyframes.get(vid, empty)
-        items.append(DupeItem(
-            video_id=vid,
-            hashes=hashes,
-            times=times,
-            duration=probe.duration if probe else 0.0,
-            width=probe.width if probe else 0,
-            height=probe.height if probe else 0,
-            size=info.file.size,
-            embedding=emb.matrix[p] if emb is not None and emb.present[p] else None,
-        ))
-    return items

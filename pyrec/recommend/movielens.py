@@ -11,7 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
-from pyrec.recommend.catalog import KIND, Catalog, CatalogBuilder, History
+from pyrec.recommend.catalog import KIND, Catalog, History
+from pyrec.recommend.catalog_builder import CatalogBuilder
 from pyrec.recommend.textvec import lsa_embed
 
 TextEmbedder = Callable[[Sequence[str]], np.ndarray]

@@ -8,17 +8,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from pyrec.recommend.arrays import popcount64
 from pyrec.recommend.catalog import Embeddings
 
 
 @dataclass(frozen=True)
 class NearDuplicates:
     """How to tell near-duplicates apart; any of the three may be given.
-    `groups` are confirmed copies (dupes.py): a list holds at most one of a
+    `groups` are confirmed copies (dupes/): a list holds at most one of a
     group. Cosine and hash closeness is weaker evidence (two episodes of one
     show may look alike): such pairs are only kept apart."""
 
-    groups: np.ndarray | None = None  # group id per catalogue position, -1 = none (from dupes.py)
+    groups: np.ndarray | None = None  # group id per catalogue position, -1 = none (dupes.group_of)
     cosine: float | None = 0.97  # embeddings at least this close are duplicates
     phashes: np.ndarray | None = None  # one 64-bit perceptual hash per position (int64), 0 = none
     hamming: int = 6  # hashes at most this far apart are duplicates
@@ -34,15 +35,6 @@ class NearDuplicates:
             x = np.bitwise_xor(self.phashes[candidates].view(np.uint64), np.uint64(self.phashes[p].view(np.uint64)))
             dup |= (self.phashes[candidates] != 0) & (popcount64(x) <= self.hamming)
         return dup
-
-
-def popcount64(x: np.ndarray) -> np.ndarray:
-    """Bits set per uint64 (SWAR), vectorised."""
-    x = np.asarray(x, dtype=np.uint64)
-    x = x - ((x >> np.uint64(1)) & np.uint64(0x5555555555555555))
-    x = (x & np.uint64(0x3333333333333333)) + ((x >> np.uint64(2)) & np.uint64(0x3333333333333333))
-    x = (x + (x >> np.uint64(4))) & np.uint64(0x0F0F0F0F0F0F0F0F)
-    return ((x * np.uint64(0x0101010101010101)) >> np.uint64(56)).astype(np.int64)
 
 
 def mmr(

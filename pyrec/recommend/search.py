@@ -35,8 +35,8 @@ from typing import cast
 
 import numpy as np
 
-from pyrec.recommend.base import top_positive
-from pyrec.recommend.catalog import Catalog, normalise_rows
+from pyrec.recommend.arrays import normalise_rows, top_positive
+from pyrec.recommend.catalog import Catalog
 from pyrec.recommend.explain import Reason, reason, top_reasons
 from pyrec.recommend.vectors import IndexLike, search
 

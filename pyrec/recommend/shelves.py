@@ -4,17 +4,32 @@ Because you watched X, New in the library, Rediscover."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 
-from pyrec.recommend.base import Request
-from pyrec.recommend.blend import Recommendation
-from pyrec.recommend.explain import reason, top_reasons
+from pyrec.recommend.base import Request, Scores
+from pyrec.recommend.blend import Blended, Blender, Recommendation
+from pyrec.recommend.dupes.copies import DupeIndex
+from pyrec.recommend.explain import Reason, reason, top_reasons
 from pyrec.recommend.signals import DAY
 
-if TYPE_CHECKING:
-    from pyrec.recommend.engine import Recommender
+
+class ShelfSource(Protocol):
+    """What the shelves ask of a recommender (engine.Recommender is one):
+    the shelves depend on this interface, not on the engine that uses them."""
+
+    dupes: DupeIndex
+    blender: Blender
+
+    def blend(self, req: Request, *, exclude_watched: bool = True, allow: np.ndarray | None = None) -> Blended: ...
+
+    def rank(self, req: Request, blended: Blended, n: int, *, diversity: float | None = None) -> list[Recommendation]: ...
+
+    def context_scores(self, req: Request, name: str) -> Scores: ...
+
+    def similar_positions(self, position: int, n: int = 20, *,
+                          allowed: np.ndarray | None = None) -> list[tuple[int, float, list[Reason]]]: ...
 
 
 @dataclass
@@ -37,7 +52,7 @@ class ShelfConfig:
     rediscover_after_days: float = 365.0
 
 
-def build_shelves(rec: Recommender, req: Request, cfg: ShelfConfig = ShelfConfig()) -> list[Shelf]:
+def build_shelves(rec: ShelfSource, req: Request, cfg: ShelfConfig = ShelfConfig()) -> list[Shelf]:
     """The home page. A video (or any copy of it) shows on one shelf only,
     the first in this precedence: Continue watching, Next episodes, For you,
     Because you watched … (most recent first), New, Rediscover; each later

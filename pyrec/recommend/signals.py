@@ -13,17 +13,19 @@ from dataclasses import dataclass
 import numpy as np
 
 from pyrec.recommend.catalog import KIND, History
+from pyrec.records import CREDITS_SECONDS, LONG_VIDEO_SECONDS, WATCHED_FRACTION, is_watched
 
 DAY = 86400.0
 
 
 @dataclass(frozen=True)
 class SignalConfig:
-    watched_fraction: float = 0.90  # >= this much seen counts as watched
-    watched_seconds_left: float = 180.0  # ... or fewer seconds left of a long video (end credits)
+    # When a play counts as watched: pyrec.records.is_watched, the one rule.
+    watched_fraction: float = WATCHED_FRACTION  # >= this much seen counts as watched
+    watched_seconds_left: float = CREDITS_SECONDS  # ... or fewer seconds left of a long video (end credits)
     skip_fraction: float = 0.05  # < this much seen is a skip
     skip_seconds: float = 120.0  # ... or under 2 minutes of a long video
-    long_video_seconds: float = 1200.0  # "long" starts at 20 minutes
+    long_video_seconds: float = LONG_VIDEO_SECONDS  # "long" starts at 20 minutes
     partial_floor: float = 0.2  # weight of a barely-started (not skipped) play
     unknown_play_weight: float = 0.5  # a play with no position information
     like_weight: float = 3.0
@@ -61,13 +63,13 @@ def event_weights(history: History, durations: np.ndarray, cfg: SignalConfig = S
     from_pos = np.where(dur > 0, history.position / np.where(dur > 0, dur, 1.0), np.nan)
     frac = np.where(np.isnan(frac), from_pos, frac)
     seconds = frac * dur
-    left = dur - seconds
     known = ~np.isnan(frac)
 
     is_play = kind == KIND["play"]
     long_video = dur >= cfg.long_video_seconds
-    # Only a long video has end credits worth ignoring.
-    watched = (kind == KIND["watched"]) | (is_play & known & ((frac >= cfg.watched_fraction) | (long_video & (left < cfg.watched_seconds_left))))
+    finished = is_watched(frac, dur, watched_fraction=cfg.watched_fraction, credits_seconds=cfg.watched_seconds_left,
+                          long_video_seconds=cfg.long_video_seconds)
+    watched = (kind == KIND["watched"]) | (is_play & known & finished)
     skipped = (kind == KIND["skip"]) | (
         is_play & known & ~watched & ((frac < cfg.skip_fraction) | (long_video & (seconds < cfg.skip_seconds)))
     )
@@ -116,7 +118,7 @@ def preferences(history: History, n: int, durations: np.ndarray, cfg: SignalConf
     and is scattered into catalogue-sized arrays at the end."""
     uniq, v = np.unique(history.video, return_inverse=True)
     m = uniq.size
-    w, watched_ev, skip_ev = event_weights(history, durations, cfg)
+    w, watched_ev, _ = event_weights(history, durations, cfg)
     ref = float(history.timestamp.max()) if now is None and len(history) else (now or 0.0)
     d = decay(history.timestamp, ref, cfg.half_life_days)
     pos_total = np.bincount(v, weights=np.where(w > 0, w * d, 0.0), minlength=m)

@@ -7,7 +7,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from pyrec.recommend.base import Scores, top_positive
+from pyrec.recommend.arrays import top_positive
+from pyrec.recommend.base import Scores
 from pyrec.recommend.blend import normalise
 from pyrec.recommend.catalog import ROLES, Catalog
 from pyrec.recommend.explain import Reason, reason, top_reasons

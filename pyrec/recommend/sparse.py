@@ -110,15 +110,6 @@ class CSR:
             out[r[starts]] += np.add.reduceat(part, starts, axis=0)
         return out
 
-    def select_rows(self, rows: np.ndarray) -> CSR:
-        rows = np.asarray(rows, dtype=np.int64)
-        lo, hi = self.indptr[rows], self.indptr[rows + 1]
-        lengths = hi - lo
-        idx = ranges(lo, lengths)
-        indptr = np.zeros(rows.size + 1, dtype=np.int64)
-        np.cumsum(lengths, out=indptr[1:])
-        return CSR(indptr, self.indices[idx], self.data[idx], (rows.size, self.shape[1]))
-
 
 def ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """Concatenation of arange(s, s + l) for each pair, without a Python loop."""

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from pyrec.recommend.catalog import normalise_rows
+from pyrec.recommend.arrays import normalise_rows
 from pyrec.recommend.sparse import CSR
 
 TOKEN = re.compile(r"[^\W_]{2,}", re.UNICODE)

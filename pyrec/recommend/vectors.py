@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Protocol, cast
 
 import numpy as np
 
-from pyrec.recommend.catalog import Embeddings, normalise_rows, small_matmul_t
+from pyrec.recommend.arrays import normalise_rows, small_matmul_t
+from pyrec.recommend.catalog import Embeddings
 
 if TYPE_CHECKING:
     from pyrec.core.vector_index import DType, Metric

@@ -13,7 +13,6 @@ import os
 import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pathspec
 
@@ -231,6 +230,3 @@ def root_of(path: str, roots: Iterable[str]) -> str | None:
             best = r
     return best
 
-
-def as_abs(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
-    return [str(Path(os.path.abspath(os.fspath(p)))) for p in paths]

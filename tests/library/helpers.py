@@ -10,7 +10,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-import sqlite_utils
 
 from pyrec.library.connection import prepare_file
 from pyrec.library.migrations import SCHEMA_VERSION, migrate
@@ -60,10 +59,18 @@ def make_record(
     )
 
 
+def _insert(conn: sqlite3.Connection, table: str, rows: dict[str, object] | list[dict[str, object]]) -> None:
+    """INSERT plain rows (dicts) into an existing table; a column some rows
+    leave out is NULL in them."""
+    rows = [rows] if isinstance(rows, dict) else rows
+    columns = list(dict.fromkeys(c for row in rows for c in row))
+    names, marks = ", ".join(f'"{c}"' for c in columns), ", ".join("?" * len(columns))
+    conn.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', [tuple(row.get(c) for c in columns) for row in rows])
+
+
 def _seed_v1(conn: sqlite3.Connection) -> None:
-    """Data as pyrec at schema v1 wrote it (v1 tables only), via sqlite-utils."""
-    db = sqlite_utils.Database(conn)
-    db["videos"].insert_all([
+    """Data as pyrec at schema v1 wrote it (v1 tables only)."""
+    _insert(conn, "videos", [
         dict(id=1, path="/media/old/Hunt.mkv", size=1000, mtime_ns=5, quick_hash="q1", duration=60.0, fps=25.0,
              width=640, height=360, codec="avc1", rotation=90, frame_count=1500, status="ok", error=None,
              added_at=100.0, updated_at=100.0, title="The Hunt for Red October", year=1990,
@@ -72,17 +79,17 @@ def _seed_v1(conn: sqlite3.Connection) -> None:
              error="moov atom not found", added_at=101.0, updated_at=101.0, title="", plot="",
              media_type="", stats="{}"),
     ])
-    db["texts"].insert(dict(video_id=1, original_title="", tagline="", subtitles="crazy ivan", sources="[]"))
-    db["keyframes"].insert_all([
+    _insert(conn, "texts", dict(video_id=1, original_title="", tagline="", subtitles="crazy ivan", sources="[]"))
+    _insert(conn, "keyframes", [
         dict(video_id=1, idx=i, time=i * 2.0, thumbnail=None, phash=i - 3, sharpness=1.0, brightness=0.2)
         for i in range(3)
     ])
-    db["embeddings"].insert(dict(video_id=1, model_id=MODEL, dim=4, dtype="float32",
+    _insert(conn, "embeddings", dict(video_id=1, model_id=MODEL, dim=4, dtype="float32",
                                  vector=np.array([1.5, -2.0, 0.0, 3.25], "<f4").tobytes()))
-    db["labels"].insert(dict(video_id=1, name="submarine", score=0.8, source="visual"))
-    db["entities"].insert_all([dict(id=1, kind="person", name="Sean Connery"), dict(id=2, kind="genre",
+    _insert(conn, "labels", dict(video_id=1, name="submarine", score=0.8, source="visual"))
+    _insert(conn, "entities", [dict(id=1, kind="person", name="Sean Connery"), dict(id=2, kind="genre",
                                                                                    name="Thriller")])
-    db["video_entities"].insert_all([
+    _insert(conn, "video_entities", [
         dict(video_id=1, entity_id=1, role="actor", weight=1.0, extra="Ramius"),
         dict(video_id=1, entity_id=2, role="", weight=1.0, extra=""),
     ])
@@ -91,9 +98,8 @@ def _seed_v1(conn: sqlite3.Connection) -> None:
 def _seed_v3(conn: sqlite3.Connection) -> None:
     """v1 data plus a profile with history, as pyrec at schema v3 wrote it."""
     _seed_v1(conn)
-    db = sqlite_utils.Database(conn)
-    db["profiles"].insert(dict(id=1, name="default", created_at=100.0, incognito=0))
-    db["interactions"].insert_all([
+    _insert(conn, "profiles", dict(id=1, name="default", created_at=100.0, incognito=0))
+    _insert(conn, "interactions", [
         dict(profile_id=1, video_id=1, kind="play", value=None, position=30.0, watched_seconds=30.0,
              duration=60.0, created_at=200.0),
         dict(profile_id=1, video_id=1, kind="like", value=None, position=None, watched_seconds=None,

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from pyrec.recommend.catalog import Catalog, CatalogBuilder, History
+from pyrec.recommend.catalog import Catalog, History
+from pyrec.recommend.catalog_builder import CatalogBuilder
 
 DAY = 86400.0
 # 2024-06-02 was a Sunday; 09:30 UTC is a Sunday morning.

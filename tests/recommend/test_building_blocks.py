@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from pyrec.recommend.catalog import Embeddings, normalise_rows
+from pyrec.recommend.arrays import normalise_rows
+from pyrec.recommend.catalog import Embeddings
 from pyrec.recommend.kmeans import kmeans
 from pyrec.recommend.sparse import CSR
 from pyrec.recommend.textvec import lsa_embed

@@ -45,13 +45,13 @@ def library(tmp_path: Path):
 def detections(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """How many times duplicates were searched for (find_duplicates runs)."""
     calls: list[int] = []
-    real = dupes.find_duplicates
+    real = dupes.in_library.find_duplicates  # where detect_in_library looks it up
 
     def counted(items, **kwargs):
         calls.append(len(items))
         return real(items, **kwargs)
 
-    monkeypatch.setattr(dupes, "find_duplicates", counted)
+    monkeypatch.setattr(dupes.in_library, "find_duplicates", counted)
     return calls
 
 

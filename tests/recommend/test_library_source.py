@@ -9,7 +9,9 @@ import numpy as np
 import pytest
 
 from pyrec.library import Library
-from pyrec.recommend import Catalog, History, Recommender, dupe_items, find_duplicates
+from pyrec.recommend import Recommender, find_duplicates
+from pyrec.recommend.dupes import library_items
+from pyrec.recommend.library_source import catalog_from_library, history_from_library
 from pyrec.records import Embedding, EntityRef, FileStat, Keyframe, Label, MediaProbe, TextInfo, VideoRecord
 
 T0 = 1_717_320_600.0
@@ -55,11 +57,11 @@ def lib(tmp_path: Path):
 
 def test_snapshot_from_library(lib) -> None:
     library, ids, profile = lib
-    cat = Catalog.from_library(library)
+    cat = catalog_from_library(library)
     assert cat.n == 5 and cat.embeddings[MODEL].present.all()
     assert {cat.graph.names[e] for e in cat.graph.edges_of(cat.pos(ids["Alien"]))[0]} == {"Ridley Scott", "Sci-Fi"}
     assert set(cat.label_names) == {"golden retriever", "seashore"}
-    h = History.from_library(library, cat)
+    h = history_from_library(library, cat)
     assert len(h) == 3 and set(h.profile.tolist()) == {profile}
     assert h.fraction[0] == pytest.approx(5900 / 6000)
 
@@ -89,7 +91,6 @@ def test_search_with_library_fts(lib) -> None:
 
 def test_dupes_from_library(lib) -> None:
     library, ids, _ = lib
-    cat = Catalog.from_library(library)
-    groups = find_duplicates(dupe_items(library, cat, model_id=MODEL))
+    groups = find_duplicates(library_items(library))
     assert [g.video_ids for g in groups] == [sorted([ids["Holiday 2023"], ids["Holiday 2023 (copy)"]])]
     assert groups[0].best == ids["Holiday 2023"]

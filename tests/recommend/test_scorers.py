@@ -3,7 +3,8 @@ from __future__ import annotations
 import numpy as np
 
 from pyrec.recommend.base import Request
-from pyrec.recommend.catalog import CatalogBuilder, History
+from pyrec.recommend.catalog import History
+from pyrec.recommend.catalog_builder import CatalogBuilder
 from pyrec.recommend.collaborative import CollaborativeScorer
 from pyrec.recommend.content import ContentScorer
 from pyrec.recommend.context import ContinueWatching, Habits, NextEpisode, local_slots

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from pyrec.recommend.catalog import CatalogBuilder, History
+from pyrec.recommend.catalog import History
+from pyrec.recommend.catalog_builder import CatalogBuilder
 from pyrec.recommend.engine import Recommender
 from pyrec.recommend.search import TAG_FLOOR, TEXT_FLOOR
 

@@ -1,0 +1,35 @@
+"""What duplicate detection reads (`DupeItem`, one per video) and what it
+finds (`DupeGroup`, the copies of one video). Data types only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class DupeItem:
+    video_id: int
+    hashes: np.ndarray  # int64 keyframe pHashes
+    times: np.ndarray  # float seconds of each keyframe
+    duration: float = 0.0
+    width: int = 0
+    height: int = 0
+    size: int = 0  # bytes
+    embedding: np.ndarray | None = None  # unit-length video embedding
+
+    @property
+    def bitrate(self) -> float:
+        return 8.0 * self.size / self.duration if self.duration > 0 else 0.0
+
+
+@dataclass
+class DupeGroup:
+    video_ids: list[int]
+    best: int  # suggested copy to keep
+    pairs: list[tuple[int, int, float]] = field(default_factory=list)  # (a, b, evidence 0..1)
+
+    def to_json(self) -> dict[str, object]:
+        return {"video_ids": self.video_ids, "best": self.best,
+                "pairs": [{"a": a, "b": b, "evidence": round(e, 4)} for a, b, e in self.pairs]}
