@@ -26,6 +26,7 @@ from rich.progress import (
 from rich.table import Table
 
 from pyrec import __version__, netguard
+from pyrec.clock import format_clock
 from pyrec.errors import PyrecError
 from pyrec.service import PyrecService
 from pyrec.shapes import Card, Video, VideoDetail
@@ -117,6 +118,10 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         table.add_row(f"{key} path", str(value))
     lib = report["library"]
     table.add_row("library", "not created yet" if lib is None else ", ".join(f"{k}: {v}" for k, v in lib.items()))
+    damaged = lib["videos_by_status"].get("damaged", 0) if lib else 0
+    if damaged:
+        table.add_row("damaged files", f"{damaged} play only in part (truncated); `pyrec list` marks them, "
+                                       "`pyrec show ID` says how much plays")
     out.print(table)
     return 0
 
@@ -135,6 +140,10 @@ def cmd_show(args: argparse.Namespace) -> int:
     table = Table(title=video.get("title") or video["path"], show_header=False)
     for key in ("id", "path", "year", "duration", "width", "height", "codec", "status"):
         table.add_row(key, str(video.get(key)))
+    playable, duration = video.get("playable"), video.get("duration")
+    if video["status"] == "damaged" and playable is not None:
+        table.add_row("damaged", f"only {format_clock(playable)} of {format_clock(duration or 0)} plays "
+                                 "(truncated or cut off)")
     table.add_row("plot", video.get("plot") or "")
     table.add_row("genres", ", ".join(_entities_by(video, "genre")))
     table.add_row("people", ", ".join(f"{e['name']} ({e['role']})" for e in video["entities"] if e["kind"] == "person"))

@@ -40,7 +40,8 @@ class Video(TypedDict):
     fps: float | None
     codec: str | None
     size: int
-    status: str
+    status: str  # "ok", "damaged" (plays only up to ``playable``), "failed", "missing"
+    playable: float | None  # seconds that play, for a damaged file
     error: str | None
     added_at: float
     updated_at: float
@@ -243,7 +244,8 @@ def video_json(v: VideoInfo) -> Video:
         "fps": probe.fps if probe else None,
         "codec": probe.codec if probe else None,
         "size": v.file.size,
-        "status": v.status,
+        "status": "damaged" if v.status == "ok" and probe and probe.damaged else v.status,
+        "playable": probe.playable if probe else None,
         "error": v.error,
         "added_at": v.added_at,
         "updated_at": v.updated_at,

@@ -152,7 +152,7 @@ class PlaybackTracker(QObject):
         remaining = max(0.0, duration - min(pending.start_position, duration))
         watched = remaining * min(1.0, max(0.0, share))
         position = pending.start_position + watched
-        self._record(pending, position=position, watched=watched, finished=is_watched(position / duration, duration))
+        self._record(pending, position=position, watched=watched, finished=bool(is_watched(position / duration, duration)))
 
     def record_finished(self) -> None:
         pending = self._settle()
@@ -169,7 +169,7 @@ class PlaybackTracker(QObject):
         elapsed = self.clock() - pending.started
         duration = float(pending.video.get("duration") or 0.0)
         watched = infer_watched(elapsed, duration, pending.start_position)
-        finished = duration > 0 and is_watched((pending.start_position + watched) / duration, duration)
+        finished = duration > 0 and bool(is_watched((pending.start_position + watched) / duration, duration))
         self._record(pending, position=pending.start_position + watched, watched=watched, finished=finished)
 
     def record_nothing(self) -> None:

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import NamedTuple
 
+from pyrec.clock import format_clock
 from pyrec.errors import MediaError, ModelError
 from pyrec.features.container import is_truncated, opened, playable_in
 from pyrec.features.keyframes import pick_from
@@ -82,7 +83,7 @@ def extract_video_features(path: PathLike, *, max_keyframes: int = 16, thumbnail
         info = probe_open(video)
         if playable is not None and is_truncated(playable, info.duration):
             info = replace(info, playable=round(playable, 3))
-            warnings.append(f"damaged: only {_clock(playable)} of {_clock(info.duration)} plays (truncated?)")
+            warnings.append(f"damaged: only {format_clock(playable)} of {format_clock(info.duration)} plays (truncated?)")
         picked = pick_from(video, _playable_part(info), max_keyframes)
     warnings += picked.warnings
     keyframes = picked.keyframes
@@ -139,9 +140,3 @@ def _playable_part(info: MediaProbe) -> MediaProbe:
         return info
     frames = max(1, int(info.playable * info.fps))
     return replace(info, duration=info.playable, frame_count=min(frames, info.frame_count))
-
-
-def _clock(seconds: float) -> str:
-    minutes, secs = divmod(round(seconds), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"

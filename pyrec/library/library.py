@@ -31,7 +31,9 @@ class Library(VideoStore, ContentReads, BehaviourStore, SettingsStore):
             return LibraryStats(
                 path=str(self._path),
                 schema_version=user_version(conn),
-                videos_by_status=counts("SELECT status, count(*) FROM videos GROUP BY status"),
+                # "damaged": stored as ok (it plays, in part) with the seconds that play
+                videos_by_status=counts("SELECT CASE WHEN status = 'ok' AND playable IS NOT NULL THEN 'damaged' "
+                                        "ELSE status END, count(*) FROM videos GROUP BY 1"),
                 entities_by_kind=counts("SELECT kind, count(*) FROM entities GROUP BY kind"),
                 interactions_by_kind=counts("SELECT kind, count(*) FROM interactions GROUP BY kind"),
                 embeddings_by_model=counts("SELECT model_id, count(*) FROM embeddings GROUP BY model_id"),

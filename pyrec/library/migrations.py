@@ -242,6 +242,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "full-text search over title, plot, people, tags, subtitles", _v2_search),
     Migration(3, "profiles and interactions", _V3_BEHAVIOUR),
     Migration(4, "library folders and settings", _V4_FOLDERS_SETTINGS),
+    # NULL: the whole file plays (or it was scanned before this was measured).
+    Migration(5, "damaged files: the seconds that really play", "ALTER TABLE videos ADD COLUMN playable REAL;"),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

@@ -79,14 +79,14 @@ class VideoStore(LibraryBase):
             video_id = conn.execute(
                 f"""
                 INSERT INTO videos (path, size, mtime_ns, quick_hash, duration, fps, width, height,
-                    codec, rotation, frame_count, status, error, added_at, updated_at,
+                    codec, rotation, frame_count, playable, status, error, added_at, updated_at,
                     title, year, season, episode, plot, media_type, rating, stats)
-                VALUES ({PATH_SQL}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ok', NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                VALUES ({PATH_SQL}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ok', NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (path) DO UPDATE SET
                     size = excluded.size, mtime_ns = excluded.mtime_ns, quick_hash = excluded.quick_hash,
                     duration = excluded.duration, fps = excluded.fps, width = excluded.width,
                     height = excluded.height, codec = excluded.codec, rotation = excluded.rotation,
-                    frame_count = excluded.frame_count, status = 'ok', error = NULL,
+                    frame_count = excluded.frame_count, playable = excluded.playable, status = 'ok', error = NULL,
                     updated_at = excluded.updated_at, title = excluded.title, year = excluded.year,
                     season = excluded.season, episode = excluded.episode, plot = excluded.plot,
                     media_type = excluded.media_type, rating = excluded.rating, stats = excluded.stats
@@ -95,7 +95,7 @@ class VideoStore(LibraryBase):
                 (
                     path_param(f.path), f.size, f.mtime_ns, f.quick_hash,
                     p.duration, p.fps, p.width, p.height, clean_text(p.codec), p.rotation, p.frame_count,
-                    now, now,
+                    p.playable, now, now,
                     clean_text(t.title), t.year, t.season, t.episode, clean_text(t.plot),
                     clean_text(t.media_type), t.rating, encode_stats(record.stats),
                 ),
@@ -407,6 +407,7 @@ def _video(row: sqlite3.Row) -> VideoInfo:
         probe = MediaProbe(
             duration=row["duration"], fps=row["fps"], width=row["width"], height=row["height"],
             codec=row["codec"], rotation=row["rotation"] or 0, frame_count=row["frame_count"] or 0,
+            playable=row["playable"],
         )
     text = TextInfo(
         title=row["title"], original_title=row["original_title"] or "", year=row["year"],

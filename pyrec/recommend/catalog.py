@@ -85,9 +85,13 @@ class Catalog:
     labels: CSR  # videos x label vocabulary, data = score
     label_names: list[str]
     embeddings: dict[str, Embeddings] = field(default_factory=dict)
+    # float64 seconds of a damaged (truncated) file that really play; NaN: the whole file
+    playable: np.ndarray = field(default_factory=lambda: np.zeros(0))
     _pos: dict[int, int] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        if self.playable.size != self.ids.size:
+            self.playable = np.full(self.ids.size, np.nan)
         self._pos = {int(v): i for i, v in enumerate(self.ids.tolist())}
         if len(self._pos) != self.ids.size:
             raise ValueError("duplicate video ids in catalogue")

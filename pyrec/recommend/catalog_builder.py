@@ -23,6 +23,7 @@ class CatalogBuilder:
         self._edges: list[tuple[int, str, str, str, float]] = []  # video id, kind, name, role, weight
         self._labels: list[tuple[int, str, float]] = []
         self._embeddings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._playable: dict[int, float] = {}  # damaged videos only
 
     def add_video(
         self,
@@ -35,7 +36,10 @@ class CatalogBuilder:
         text: str = "",
         season: int | None = None,
         episode: int | None = None,
+        playable: float | None = None,
     ) -> CatalogBuilder:
+        if playable is not None:
+            self._playable[int(video_id)] = float(playable)
         self._videos.append(
             (int(video_id), title, path, float(duration), float(added_at), text or title,
              -1 if season is None else int(season), -1 if episode is None else int(episode))
@@ -129,4 +133,5 @@ class CatalogBuilder:
             labels=labels,
             label_names=list(label_index),
             embeddings=embeddings,
+            playable=np.array([self._playable.get(int(v), np.nan) for v in ids.tolist()], dtype=np.float64),
         )

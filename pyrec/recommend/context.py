@@ -33,6 +33,11 @@ def local_slots(timestamps: np.ndarray, utc_offset: float) -> tuple[np.ndarray, 
     return weekday, daypart
 
 
+# A resume point this close to where a damaged file stops would play a moment
+# and end: not worth offering.
+DAMAGE_MARGIN_SECONDS = 5.0
+
+
 class ContinueWatching:
     def __init__(self, *, name: str = "continue", half_life_days: float = 30.0, max_age_days: float = 180.0) -> None:
         self.name = name
@@ -59,6 +64,9 @@ class ContinueWatching:
         vid = h.video[sel]
         seconds = np.where(np.isnan(h.position[sel]), h.fraction[sel] * cat.durations[vid], h.position[sel])
         keep = ~req.prefs.negative[vid] & ~np.isnan(seconds) & (req.now - h.timestamp[sel] <= self.max_age_days * DAY)
+        # A damaged file cannot resume past its damage: there is nothing to play there.
+        with np.errstate(invalid="ignore"):
+            keep &= ~(seconds >= cat.playable[vid] - DAMAGE_MARGIN_SECONDS)
         return vid[keep], seconds[keep].astype(np.float32), h.timestamp[sel][keep]
 
     def score(self, req: Request) -> Scores:

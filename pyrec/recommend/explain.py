@@ -7,6 +7,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from pyrec.clock import format_clock
+
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 DAYPARTS = ("mornings", "afternoons", "evenings", "nights")
 
@@ -110,13 +112,6 @@ def episode_code(season: Any, episode: Any) -> str:
     s = int(season) if season is not None and int(season) >= 0 else 1
     e = int(episode) if episode is not None else 0
     return f"S{s:02d}E{e:02d}"
-
-
-def format_clock(seconds: float) -> str:
-    s = int(max(seconds, 0))
-    h, rem = divmod(s, 3600)
-    m, sec = divmod(rem, 60)
-    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
 
 
 def format_age(days: float) -> str:

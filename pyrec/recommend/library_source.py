@@ -30,7 +30,8 @@ def catalog_from_library(lib: Library, *, status: str = "ok", models: Iterable[s
     for v in videos:
         title = v.text.title or v.file.path.rsplit("/", 1)[-1]
         b.add_video(v.id, title, path=v.file.path, duration=v.probe.duration if v.probe else 0.0,
-                    added_at=v.added_at, text=_text_of(v) or title, season=v.text.season, episode=v.text.episode)
+                    playable=v.probe.playable if v.probe else None, added_at=v.added_at,
+                    text=_text_of(v) or title, season=v.text.season, episode=v.text.episode)
     for video_id, kind, name, role, weight in lib.all_entity_edges(status):
         b.add_entity(video_id, kind, name, role if role in ("actor", "director", "writer", "producer", "creator") else "",
                      weight if math.isfinite(weight) and weight > 0 else 1.0)

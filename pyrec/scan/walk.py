@@ -81,6 +81,18 @@ class WalkReport:
     skipped_links: list[str] = field(default_factory=list)  # one line each: links out of the library
 
 
+def _not_a_file(entry: os.DirEntry[str]) -> str:
+    if entry.is_symlink() and not os.path.exists(entry.path):
+        return f"{entry.path}: broken link (its target {os.readlink(entry.path)} does not exist)"
+    try:
+        mode = os.stat(entry.path).st_mode
+    except OSError as exc:
+        return f"{entry.path}: {exc.strerror or exc}"
+    kind = ("named pipe" if stat.S_ISFIFO(mode) else "socket" if stat.S_ISSOCK(mode)
+            else "device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "special file")
+    return f"{entry.path}: not a regular file ({kind})"
+
+
 def _within(path: str, folder: str) -> bool:
     return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
@@ -170,7 +182,12 @@ class Walker:
                         if not _is_hidden(entry.name):
                             subdirs.append(entry.path)
                         continue
-                    if not entry.is_file() or entry.name.startswith("."):
+                    if entry.name.startswith("."):
+                        continue
+                    if not entry.is_file():
+                        # Named like a video but not a file we could read: say what it is.
+                        if os.path.splitext(entry.name)[1].lower() in VIDEO_EXTENSIONS:
+                            report.errors.append(_not_a_file(entry))
                         continue
                     if not self._looks_like_video(entry.path, entry.name):
                         continue

@@ -13,7 +13,7 @@ from pyrec_gui.playback import infer_watched
 from pyrec_gui.settings import Settings
 from pyrec_gui.thumbnails import ThumbnailCache, cover
 from pyrec_gui.workers import ServiceRunner
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -175,3 +175,39 @@ def test_settings_flags_read_ini_strings_and_round_trip(tmp_path: Path) -> None:
 def test_keyframe_stamps_tell_frames_of_a_short_clip_apart() -> None:
     assert keyframe_stamps([0.0, 62.4, 3725.0]) == ["0:00", "1:02", "1:02:05"]
     assert keyframe_stamps([0.0, 0.4, 1.6, None]) == ["0:00.0", "0:00.4", "0:01.6", "0:00.0"]
+
+
+def test_a_damaged_card_wears_a_red_badge(qapp: QApplication) -> None:
+    """Painted for real: the "Damaged" badge in the thumbnail's top-left
+    corner, only on the truncated file; its tooltip says how much plays."""
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QPainter
+    from PySide6.QtWidgets import QStyleOptionViewItem
+    from pyrec_gui.widgets.card_delegate import DAMAGED_RED, CardDelegate
+
+    base = {"title": "Storm", "path": "/v/storm.mkv", "duration": 1800.0, "thumbnail": None}
+    model = ItemsModel([{**base, "id": 1, "status": "damaged", "playable": 905.0},
+                        {**base, "id": 2, "status": "ok", "playable": None}])
+    assert model.index(0).data(Role.Damage) == "only 15:05 of 30:00 plays"
+    assert model.index(1).data(Role.Damage) == ""
+    assert "Damaged: only 15:05 of 30:00 plays" in model.index(0).data(Qt.ItemDataRole.ToolTipRole)
+    delegate = CardDelegate(ThumbnailCache(threads=1))
+
+    def red_pixels(row: int) -> int:
+        option = QStyleOptionViewItem()
+        option.palette = qapp.palette()
+        option.font = qapp.font()
+        size = delegate.sizeHint(option, model.index(row))
+        option.rect = QRect(0, 0, size.width(), size.height())
+        image = QImage(size, QImage.Format.Format_ARGB32)
+        image.fill(QColor("white"))
+        painter = QPainter(image)
+        delegate.paint(painter, option, model.index(row))
+        painter.end()
+        thumb = delegate.thumb_rect(option.rect)
+        corner = [image.pixelColor(x, y) for x in range(thumb.left(), thumb.left() + 60)
+                  for y in range(thumb.top(), thumb.top() + 24)]
+        return sum(1 for c in corner if c == QColor(DAMAGED_RED))
+
+    assert red_pixels(0) > 100
+    assert red_pixels(1) == 0

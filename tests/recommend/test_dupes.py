@@ -89,6 +89,19 @@ def test_hamming_and_synthetic_trim_alignment() -> None:
     assert [g.video_ids for g in groups] == [[1, 2]] and groups[0].best == 1
 
 
+def test_an_intact_copy_beats_a_damaged_one() -> None:
+    """The truncated 1080p copy plays half; the whole 720p one is the one to keep."""
+    rng = np.random.default_rng(5)
+    hashes = rng.integers(-(2**63), 2**63 - 1, size=12, dtype=np.int64)
+    times = np.arange(12) * 10.0
+    damaged = DupeItem(1, hashes[:6], times[:6], 120.0, 1920, 1080, 2_000_000, damaged=True)
+    intact = DupeItem(2, hashes, times, 120.0, 1280, 720, 3_000_000)
+    groups = find_duplicates([damaged, intact])
+    assert [g.video_ids for g in groups] == [[1, 2]] and groups[0].best == 2
+    groups = find_duplicates([DupeItem(1, hashes[:6], times[:6], 120.0, 1920, 1080, 2_000_000), intact])
+    assert groups[0].best == 1  # the same pair undamaged: resolution decides, as before
+
+
 def test_embedding_only_duplicates() -> None:
     v = np.array([1.0, 0.0, 0.0], dtype=np.float32)
     items = [DupeItem(1, np.zeros(0, np.int64), np.zeros(0), 60.0, embedding=v),

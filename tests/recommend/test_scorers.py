@@ -98,6 +98,19 @@ def test_continue_watching(catalog) -> None:
     assert s.explain(catalog.pos(5))[0].text == "continue watching from 40:00"
 
 
+def test_continue_watching_never_resumes_past_the_damage(catalog) -> None:
+    """A truncated copy that plays 50:00 of its 100:00: a resume point at
+    40:00 stays, one at 55:00 would play nothing and is not offered."""
+    catalog.playable[catalog.pos(5)] = 3000.0
+    catalog.playable[catalog.pos(7)] = 3000.0
+    h = events(catalog, [
+        (1, 5, "play", None, None, 2400.0, SUNDAY_MORNING - DAY),  # before the damage
+        (1, 7, "play", None, None, 3300.0, SUNDAY_MORNING - DAY),  # past it
+    ])
+    s = ContinueWatching().score(Request.build(catalog, h, 1, now=SUNDAY_MORNING))
+    assert titles(catalog, s, 5) == ["Gladiator"]
+
+
 def test_local_slots() -> None:
     wd, dp = local_slots(np.array([SUNDAY_MORNING, SUNDAY_MORNING + 9 * 3600, SUNDAY_MORNING - 8 * 3600]), 0.0)
     assert wd.tolist() == [6, 6, 5]  # 01:30 on Sunday is still Saturday night

@@ -45,9 +45,87 @@ def huge_header_avi(dest: Path) -> Path:
     return dest
 
 
+def cut(source: Path, share: float, dest: Path) -> Path:
+    """The first ``share`` of a file's bytes, as an interrupted copy or download leaves it."""
+    data = source.read_bytes()
+    dest.write_bytes(data[: int(len(data) * share)])
+    return dest
+
+
+def add_damaged(media: Path, good: Path, ok: dict[str, str], damaged: dict[str, float]) -> None:
+    """Truncated copies that still open: Matroska (no index to lose) and MP4
+    with its index in front; each plays only part of what its header claims.
+    ``damaged`` maps each name to the share of its length that plays."""
+    long_mkv = media / "long.tmp.mkv"
+    ffmpeg("-f", "lavfi", "-i", "testsrc=size=160x90:rate=10", "-t", "12", "-g", "10", "-c:v", "libx264", str(long_mkv))
+    fast_mp4 = media / "long.tmp.mp4"
+    ffmpeg("-i", str(long_mkv), "-c", "copy", "-movflags", "+faststart", str(fast_mp4))
+    for source, share, name in ((long_mkv, 0.1, "cut10.mkv"), (long_mkv, 0.5, "cut50.mkv"),
+                                (fast_mp4, 0.5, "cut50_faststart.mp4")):
+        cut(source, share, media / name)
+        ok[name] = ""
+        damaged[name] = share
+    shutil.copy(long_mkv, media / "whole.mkv")
+    ok["whole.mkv"] = ""
+    long_mkv.unlink()
+    fast_mp4.unlink()
+
+
+def add_more_bad_media(media: Path, good: Path, fail: dict[str, str]) -> None:
+    """Headers that promise a video and deliver nothing usable."""
+    (media / "random.mp4").write_bytes(os.urandom(20_000))
+    fail["random.mp4"] = ""
+    (media / "ftyp_only.mp4").write_bytes(b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2")
+    fail["ftyp_only.mp4"] = ""
+    (media / "ebml_only.mkv").write_bytes(b"\x1a\x45\xdf\xa3" + b"\x00" * 60)
+    fail["ebml_only.mkv"] = ""
+    (media / "riff_only.avi").write_bytes(b"RIFF\x00\x10\x00\x00AVI LIST" + b"\x00" * 100)
+    fail["riff_only.avi"] = ""
+    cut(good, 0.5, media / "moov_at_end_cut.mp4")  # OpenCV writes the index last: it is gone
+    fail["moov_at_end_cut.mp4"] = ""
+    (media / "html.webm").write_text("<!doctype html><title>404 Not Found</title>" * 50)
+    fail["html.webm"] = ""
+    (media / "nul_bytes.mov").write_bytes(b"\x00" * 65536)
+    fail["nul_bytes.mov"] = ""
+    ffmpeg("-f", "lavfi", "-i", "sine=d=1", "-c:a", "libopus", str(media / "audio_only.mkv"))
+    fail["audio_only.mkv"] = "no video stream (audio only)"
+    ffmpeg("-f", "lavfi", "-i", "sine=d=1", str(media / "song.wav"))  # not a video extension: never opened
+    with open(media / "sparse_claims_4GB.mp4", "wb") as fh:  # a hole, not 4 GB of disk
+        fh.truncate(4 << 30)
+    fail["sparse_claims_4GB.mp4"] = ""
+
+
+def add_odd_files(root: Path, good: Path, ok: dict[str, str], fail: dict[str, str]) -> None:
+    """Odd names, special files, deep folders and links out of the library."""
+    odd = root / "odd"
+    odd.mkdir()
+    long_name = "L" * 240 + ".mp4"
+    for name in (long_name, "   .mp4", "UPPER CASE.MP4", "dots.in.the.name...mp4", "semi;colon&amp'quote\".mp4"):
+        shutil.copy(good, odd / name)
+        ok[name] = ""
+    deep = odd.joinpath(*[f"d{i}" for i in range(40)])
+    deep.mkdir(parents=True)
+    shutil.copy(good, deep / "deep.mp4")
+    ok["deep.mp4"] = ""
+    (odd / "folder.mp4").mkdir()  # a folder named like a video: walked into, not opened
+    os.mkfifo(odd / "fifo.mp4")  # never opened: it would block
+    outside = root.parent / f"{root.name}_outside"
+    outside.mkdir()
+    shutil.copy(good, outside / "elsewhere.mp4")
+    os.symlink(outside / "elsewhere.mp4", odd / "link_out.mp4")  # a video, but outside the library
+    os.symlink("/etc/passwd", odd / "passwd.mp4")
+    os.symlink(outside, odd / "link_out_dir")
+    shutil.copy(good, odd / "inside_target.mp4")
+    ok["inside_target.mp4"] = ""
+    os.symlink("inside_target.mp4", odd / "link_in.mp4")  # inside: followed
+    ok["link_in.mp4"] = ""
+    fail["fifo.mp4"] = "not a regular file (named pipe)"
+
+
 def build_tree(root: Path, good: Path) -> dict[str, dict[str, str]]:
     """Lay out the hostile tree next to a known-good clip. Returns what is
-    expected per file name: {"ok": {...name: ""}, "fail": {name: reason}}."""
+    expected per file name: {"ok": {...name: ""}, "fail": {name: reason},
+    "damaged": {name: share that plays}, "links_out": {name: ""}}."""
     ok: dict[str, str] = {}
     fail: dict[str, str] = {}
     media = root / "media"
@@ -89,7 +167,8 @@ def build_tree(root: Path, good: Path) -> dict[str, dict[str, str]]:
         fh.write(good.read_bytes())
     ok[os.fsdecode(b"invalid-\xff\xfe-utf8.mp4")] = ""
     os.symlink("..", names / "loop")  # symlink loop back to the root
-    os.symlink(names / "missing-target.mp4", names / "dangling.mp4")  # walk skips it: not a file
+    os.symlink(names / "missing-target.mp4", names / "dangling.mp4")
+    fail["dangling.mp4"] = "broken link (its target"
 
     side = root / "sidecars"
     for stem, sidecar, content in (
@@ -104,4 +183,9 @@ def build_tree(root: Path, good: Path) -> dict[str, dict[str, str]]:
         shutil.copy(good, side / stem / f"{stem}.mp4")
         (side / stem / sidecar).write_bytes(content)
         ok[f"{stem}.mp4"] = ""
-    return {"ok": ok, "fail": fail}
+    damaged: dict[str, float] = {}
+    add_damaged(media, good, ok, damaged)
+    add_more_bad_media(media, good, fail)
+    add_odd_files(root, good, ok, fail)
+    links_out = {"link_out.mp4": "", "passwd.mp4": "", "link_out_dir": ""}
+    return {"ok": ok, "fail": fail, "damaged": {k: str(v) for k, v in damaged.items()}, "links_out": links_out}

@@ -141,3 +141,39 @@ def test_quick_hash_detects_content_not_name(tmp_path: Path) -> None:
     assert quick_hash(d) != quick_hash(a)
     small = _touch(tmp_path / "small.mp4", b"abc")
     assert quick_hash(small) != quick_hash(_touch(tmp_path / "small2.mp4", b"abd"))
+
+
+def test_links_out_of_the_library_are_not_followed(tmp_path: Path) -> None:
+    lib, outside, other_lib = tmp_path / "lib", tmp_path / "outside", tmp_path / "films"
+    _touch(lib / "own.mp4")
+    _touch(outside / "secret.mp4")
+    _touch(other_lib / "film.mp4")
+    os.symlink(outside / "secret.mp4", lib / "secret.mp4")
+    os.symlink(outside, lib / "outside_dir")
+    os.symlink("/etc/passwd", lib / "passwd.mp4")
+    os.symlink(lib / "own.mp4", lib / "alias.mp4")  # inside: followed
+    os.symlink(other_lib / "film.mp4", lib / "film.mp4")  # into another library folder: inside too
+
+    report = Walker(inside=[other_lib]).walk([lib])
+    assert _names(report) == ["alias.mp4", "film.mp4", "own.mp4"]
+    assert sorted(line.split(": ", 1)[0] for line in report.skipped_links) == sorted(
+        str(lib / name) for name in ("outside_dir", "passwd.mp4", "secret.mp4"))
+    assert all(": not followed: it links to " in line and "--follow-outside" in line for line in report.skipped_links)
+    assert report.errors == []
+
+    followed = Walker(inside=[other_lib], follow_outside=True).walk([lib])
+    assert "secret.mp4" in _names(followed) and followed.skipped_links == []
+    assert str(lib / "outside_dir" / "secret.mp4") in {f.path for f in followed.files}
+
+
+def test_special_files_named_like_videos_get_one_line(tmp_path: Path) -> None:
+    _touch(tmp_path / "good.mp4")
+    os.mkfifo(tmp_path / "pipe.mkv")
+    os.symlink(tmp_path / "nowhere.mp4", tmp_path / "broken.mp4")
+    os.mkfifo(tmp_path / "pipe.txt")  # not named like a video: not our business
+    report = Walker().walk([tmp_path])
+    assert _names(report) == ["good.mp4"]
+    assert sorted(report.errors) == [
+        f"{tmp_path / 'broken.mp4'}: broken link (its target {tmp_path / 'nowhere.mp4'} does not exist)",
+        f"{tmp_path / 'pipe.mkv'}: not a regular file (named pipe)",
+    ]

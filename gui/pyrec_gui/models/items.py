@@ -19,6 +19,7 @@ from PySide6.QtCore import (
     Qt,
 )
 
+from pyrec.clock import format_clock
 from pyrec.shapes import Card
 
 Index = QModelIndex | QPersistentModelIndex
@@ -32,6 +33,7 @@ class Role(IntEnum):
     Progress = Qt.ItemDataRole.UserRole + 5  # 0..1 watched, or None
     Duration = Qt.ItemDataRole.UserRole + 6  # text like "1:32:05"
     Subtitle = Qt.ItemDataRole.UserRole + 7  # year · series, for the second line
+    Damage = Qt.ItemDataRole.UserRole + 8  # "" or e.g. "only 0:15 of 0:30 plays" for a damaged file
 
 
 def display_title(video: Mapping[str, object]) -> str:
@@ -46,10 +48,16 @@ def display_title(video: Mapping[str, object]) -> str:
 def format_duration(seconds: float | None) -> str:
     if not seconds or seconds <= 0:
         return ""
-    total = round(seconds)
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+    return format_clock(round(seconds))  # a length: 59.6 s reads 1:00
+
+
+def damage_of(video: Mapping[str, object]) -> str:
+    """How much of a damaged (truncated) file plays; "" for a whole one."""
+    playable, duration = video.get("playable"), video.get("duration")
+    if video.get("status") != "damaged" or not isinstance(playable, (int, float)):
+        return ""
+    total = format_duration(duration) if isinstance(duration, (int, float)) else ""
+    return f"only {format_clock(playable)} of {total} plays" if total else f"plays {format_clock(playable)}"
 
 
 def keyframe_stamps(times: list[float | None]) -> list[str]:
@@ -136,14 +144,20 @@ class ItemsModel(QAbstractListModel):
             return format_duration(video.get("duration"))
         if role == Role.Subtitle:
             return subtitle_of(video)
+        if role == Role.Damage:
+            return damage_of(video)
         if role == Qt.ItemDataRole.ToolTipRole:
             lines = [display_title(video)]
+            if damage_of(video):
+                lines.append(f"Damaged: {damage_of(video)}")
             if video.get("reasons"):
                 lines += [f"• {r}" for r in video["reasons"][:3]]
             lines.append(video.get("path") or "")
             return "\n".join(line for line in lines if line)
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            parts = [display_title(video), format_duration(video.get("duration")), reason_of(video)]
+            damage = damage_of(video)
+            parts = [display_title(video), format_duration(video.get("duration")), reason_of(video),
+                     f"damaged: {damage}" if damage else ""]
             return ", ".join(p for p in parts if p)
         return None
 

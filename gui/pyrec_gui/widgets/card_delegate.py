@@ -27,6 +27,8 @@ from pyrec_gui import theme
 from pyrec_gui.models.items import Role
 from pyrec_gui.thumbnails import ThumbnailCache
 
+DAMAGED_RED = "#c62828"  # the "Damaged" badge: a truncated file that stops early
+
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -104,6 +106,8 @@ class CardDelegate(QStyledItemDelegate):
         self._progress(painter, thumb, index.data(Role.Progress), pal)
         painter.restore()
         self._badge(painter, thumb, index.data(Role.Duration) or "", option.font)
+        if index.data(Role.Damage):
+            self._badge(painter, thumb, "Damaged", option.font, top_left=True, colour=QColor(DAMAGED_RED))
         if selected or focused:
             pen = QPen(pal.color(QPalette.ColorRole.Highlight), 2.5 if selected else 1.5)
             painter.setPen(pen)
@@ -139,7 +143,8 @@ class CardDelegate(QStyledItemDelegate):
         done = QRect(bar.left(), bar.top(), max(3, round(bar.width() * progress)), bar.height())
         painter.fillRect(done, QColor("#e5484d") if progress < 0.97 else pal.color(QPalette.ColorRole.Highlight))
 
-    def _badge(self, painter: QPainter, thumb: QRect, text: str, base: QFont) -> None:
+    def _badge(self, painter: QPainter, thumb: QRect, text: str, base: QFont, *, top_left: bool = False,
+               colour: QColor | None = None) -> None:
         if not text:
             return
         font = QFont(base)
@@ -147,9 +152,10 @@ class CardDelegate(QStyledItemDelegate):
         font.setWeight(QFont.Weight.DemiBold)
         fm = QFontMetrics(font)
         w, h = fm.horizontalAdvance(text) + 10, fm.height() + 2
-        box = QRectF(thumb.right() - w - 5, thumb.bottom() - h - 8, w, h)
+        box = (QRectF(thumb.left() + 5, thumb.top() + 5, w, h) if top_left
+               else QRectF(thumb.right() - w - 5, thumb.bottom() - h - 8, w, h))
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(0, 0, 0, 170))
+        painter.setBrush(colour if colour is not None else QColor(0, 0, 0, 170))
         painter.drawRoundedRect(box, 4, 4)
         painter.setPen(QColor("white"))
         painter.setFont(font)

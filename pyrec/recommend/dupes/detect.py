@@ -62,7 +62,9 @@ def find_duplicates(
         by_root[uf.find(i)].append((items[i].video_id, items[j].video_id, e))
     groups = []
     for root, idx in members.items():
-        best = max(idx, key=lambda i: (items[i].width * items[i].height, items[i].bitrate, items[i].duration, items[i].size))
+        # An intact copy beats a damaged one whatever its resolution.
+        best = max(idx, key=lambda i: (not items[i].damaged, items[i].width * items[i].height, items[i].bitrate,
+                                       items[i].duration, items[i].size))
         groups.append(DupeGroup(sorted(items[i].video_id for i in idx), items[best].video_id, by_root[root]))
     groups.sort(key=lambda g: g.video_ids[0])
     return groups

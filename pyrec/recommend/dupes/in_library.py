@@ -24,7 +24,8 @@ def library_items(lib: Library) -> list[DupeItem]:
         hashes, times = keyframes.get(v.id, empty)
         p = v.probe
         items.append(DupeItem(v.id, hashes, times, duration=(p.duration or 0.0) if p else 0.0,
-                              width=(p.width or 0) if p else 0, height=(p.height or 0) if p else 0, size=v.file.size or 0))
+                              width=(p.width or 0) if p else 0, height=(p.height or 0) if p else 0, size=v.file.size or 0,
+                              damaged=bool(p and p.damaged)))
     return items
 
 

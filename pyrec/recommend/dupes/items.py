@@ -18,6 +18,7 @@ class DupeItem:
     height: int = 0
     size: int = 0  # bytes
     embedding: np.ndarray | None = None  # unit-length video embedding
+    damaged: bool = False  # truncated: plays less than its claimed duration
 
     @property
     def bitrate(self) -> float:
