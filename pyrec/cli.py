@@ -383,7 +383,8 @@ def cmd_gui(args: argparse.Namespace) -> int:
     except ImportError as exc:  # the desktop app is an extra: pip install "pyrec[gui]"
         raise PyrecError(f"the desktop app needs PySide6: pip install 'pyrec[gui]' ({exc})") from exc
 
-    return int(gui_main(["--db", args.db] if args.db else []))
+    app_args = [a for a in args.app_args if a != "--"]  # the app's own options (--rescan, --screenshot …)
+    return int(gui_main((["--db", args.db] if args.db else []) + app_args))
 
 
 def cmd_desktop_entry(args: argparse.Namespace) -> int:
@@ -509,7 +510,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dir", nargs="?", help="with movielens: the ml-latest-small folder")
     p.add_argument("--k", type=int, default=10)
     p.add_argument("--seed", type=int, default=0)
-    add("gui", cmd_gui, "open the desktop app")
+    p = add("gui", cmd_gui, "open the desktop app (its own options pass through: pyrec gui -- --help)")
+    p.set_defaults(app_args=[])
     p = add("desktop-entry", cmd_desktop_entry,
             "add the desktop app to the applications menu ($XDG_DATA_HOME/applications), remove it, or show it")
     p.add_argument("action", choices=("install", "uninstall", "show"))
@@ -523,7 +525,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     netguard.install()  # local-only: no network sockets from here on
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown and args.handler is cmd_gui:
+        args.app_args = unknown  # the desktop app parses its own options
+    elif unknown:
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     try:
         return int(args.handler(args))
     except PyrecError as exc:

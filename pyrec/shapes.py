@@ -141,13 +141,17 @@ class TrashResult(TypedDict):
 
 
 # -- people -----------------------------------------------------------------------------
-class ProfileJson(TypedDict):
+class ProfileBase(TypedDict):
     id: int
     name: str
     incognito: bool
 
 
-class ProfileInfo(ProfileJson):
+class ProfileJson(ProfileBase):
+    last_active: float | None  # time of its newest event; None: none yet
+
+
+class ProfileInfo(ProfileBase):
     created_at: float
 
 

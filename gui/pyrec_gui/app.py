@@ -12,6 +12,8 @@ from pyrec import __version__
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
+    from pyrec_gui.main_window import MainWindow
+
 # Qt is imported inside the functions, after the start-up check: a missing
 # system library must get pyrec's one-line answer, not an ImportError or
 # Qt's abort.
@@ -27,6 +29,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="colour scheme (default: follow the system)")
     parser.add_argument("--quit-after", metavar="SECONDS", type=float, default=None,
                         help="close the app after SECONDS (scripted start-up checks)")
+    parser.add_argument("--screenshot", metavar="PNG", default=None,
+                        help="once the first shelves are shown, save the window as the screen shows it, then quit")
     parser.add_argument("--version", action="version", version=f"pyrec {__version__}")
     return parser
 
@@ -86,11 +90,36 @@ def main(argv: Sequence[str] | None = None) -> int:
                              lambda folders: window.scans.start(None) if folders else None, owner=window)
     if args.quit_after is not None:
         QTimer.singleShot(int(args.quit_after * 1000), app.quit)
+    if args.screenshot:
+        shoot_when_home_is_shown(app, window, args.screenshot)
     try:
         return int(app.exec())
     finally:
         window.shutdown()
         service.close()
+
+
+def shoot_when_home_is_shown(app: QApplication, window: MainWindow, path: str) -> None:
+    """Save what the screen shows of the window (from the display server, not
+    Qt's own rendering: a real check of the platform plugin) after the first
+    shelves appear and thumbnails had a moment to load, then quit."""
+    from PySide6.QtCore import QTimer
+
+    def shoot() -> None:
+        screen = window.screen()
+        image = screen.grabWindow(window.winId()) if screen is not None else window.grab()
+        if not image.save(path):
+            sys.stderr.write(f"error: {path}: the screenshot could not be written\n")
+            app.exit(1)
+            return
+        app.quit()
+
+    def shown(count: int) -> None:
+        if count > 0:
+            window.home.shelves_loaded.disconnect(shown)
+            QTimer.singleShot(1500, shoot)
+
+    window.home.shelves_loaded.connect(shown)
 
 
 if __name__ == "__main__":  # pragma: no cover

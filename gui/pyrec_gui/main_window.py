@@ -57,9 +57,16 @@ PROFILE_PAGES = ("home", "library", "privacy")  # what they show depends on the 
 
 
 def choose_profile(profiles: Sequence[ProfileJson], remembered: str | None) -> str | None:
-    """The profile in use: the remembered one if it still exists, else the first, else none."""
+    """The profile in use: the remembered one if it still exists, else the one
+    used most recently (on a library other front ends filled: the person who
+    used it last), else the first, else none."""
     names = [p["name"] for p in profiles]
-    return remembered if remembered in names else (names[0] if names else None)
+    if remembered in names:
+        return remembered
+    active = [(p["last_active"], p["name"]) for p in profiles if p.get("last_active") is not None]
+    if active:
+        return max(active)[1]
+    return names[0] if names else None
 
 # card actions → (service call, notice text)
 ACTION_METHODS: dict[str, tuple[Record, str]] = {

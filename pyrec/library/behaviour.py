@@ -41,7 +41,9 @@ class BehaviourStore(LibraryBase):
 
     def profiles(self) -> list[Profile]:
         with self._read() as conn:
-            return [_profile(r) for r in conn.execute("SELECT * FROM profiles ORDER BY id")]
+            return [_profile(r) for r in conn.execute(
+                "SELECT p.*, (SELECT max(i.created_at) FROM interactions i WHERE i.profile_id = p.id) AS last_active "
+                "FROM profiles p ORDER BY p.id")]
 
     def add_interaction(
         self,
@@ -98,7 +100,8 @@ class BehaviourStore(LibraryBase):
 
 
 def _profile(row: sqlite3.Row) -> Profile:
-    return Profile(row["id"], row["name"], row["created_at"], bool(row["incognito"]))
+    last = row["last_active"] if "last_active" in row.keys() else None
+    return Profile(row["id"], row["name"], row["created_at"], bool(row["incognito"]), last)
 
 
 def _interaction(row: sqlite3.Row) -> Interaction:

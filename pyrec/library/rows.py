@@ -78,6 +78,7 @@ class Profile:
     name: str
     created_at: float
     incognito: bool
+    last_active: float | None = None  # time of its newest event (profiles() only)
 
 
 @dataclass(frozen=True)

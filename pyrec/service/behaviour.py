@@ -39,7 +39,7 @@ EventRecorded = Callable[[int, int, str, StoredEvent], None]  # profile id, vide
 
 
 def profile_json(p: Profile) -> shapes.ProfileJson:
-    return {"id": p.id, "name": p.name, "incognito": p.incognito}
+    return {"id": p.id, "name": p.name, "incognito": p.incognito, "last_active": p.last_active}
 
 
 class Behaviour:

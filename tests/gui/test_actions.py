@@ -243,3 +243,28 @@ def test_starting_makes_no_profile_and_home_loads_for_the_chosen_one(make_window
     assert window.profile == "kids" and loads == ["kids"]  # never for "gone" or None first
     with PyrecService(library_copy) as check:
         assert [p["name"] for p in check.profiles()] == ["kids"]
+
+
+def test_first_start_opens_the_profile_used_last(make_window, qtbot, library_copy, tmp_path) -> None:
+    """A library other front ends filled (the CLI, `pyrec demo`): with nothing
+    remembered, the app opens on the profile that was used most recently, not
+    on whichever was created first, and Home loads once, for it."""
+    from pyrec_gui.main_window import choose_profile
+    from pyrec_gui.settings import Settings
+
+    with PyrecService(library_copy) as service:
+        service.create_profile("partner")  # made first, used long ago
+        service.create_profile("demo")
+        first = service.videos(limit=2)
+        service.like(first[0]["id"], profile="partner")
+        service.like(first[1]["id"], profile="demo")
+        profiles = service.profiles()
+    assert [p["name"] for p in profiles] == ["partner", "demo"]
+    assert choose_profile(profiles, None) == "demo" and choose_profile(profiles, "partner") == "partner"
+    window = make_window(library_copy, start=False, settings=Settings(tmp_path / "fresh.ini"))
+    loads: list[str | None] = []
+    window.home.shelves_loaded.connect(lambda _n: loads.append(window.home.profile))
+    window.start()
+    qtbot.waitUntil(lambda: bool(window.home.shelves), timeout=30000)
+    qtbot.wait(200)
+    assert window.profile == "demo" and loads == ["demo"]
