@@ -22,7 +22,8 @@ from collections.abc import Mapping
 
 from pyrec.records import EntityRef, TextInfo
 
-_YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
+# A year alone or starting a date: "2019", "2019-05-01", "20190501", "May 2003".
+_YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?=\d{4}(?!\d)|(?!\d))")
 _NUMBER = re.compile(r"\d+")
 _GENRE_SPLIT = re.compile(r"\s*[,;/|]\s*")
 _PEOPLE_SPLIT = re.compile(r"\s*(?:[;/|]|,(?!\s*(?:jr|sr)\b))\s*", re.IGNORECASE)
@@ -63,7 +64,12 @@ def fill_silent(sidecar: list[EntityRef], tagged: list[EntityRef]) -> list[Entit
 
 
 def _split(pattern: re.Pattern[str], value: str) -> list[str]:
-    return list(dict.fromkeys(v.strip() for v in pattern.split(value) if v.strip()))[:MAX_VALUES]
+    """The distinct values (case aside) of a list in one tag, first spelling kept."""
+    found: dict[str, str] = {}
+    for v in pattern.split(value):
+        if v.strip():
+            found.setdefault(v.strip().casefold(), v.strip())
+    return list(found.values())[:MAX_VALUES]
 
 
 def _year(value: str) -> int | None:
