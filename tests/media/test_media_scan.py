@@ -11,6 +11,7 @@ import sqlite3
 import stat
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,43 +19,39 @@ from pyrec.cli import main
 from pyrec.library import Library
 from pyrec.scan.scanner import Scanner
 
-from .makers import make_binary_track_film, make_film, make_huge_track_film, make_mp4_with_text, needs_ffmpeg
-
-pytestmark = needs_ffmpeg
+from .makers import Run, make_binary_track_film, make_film, make_huge_track_film, make_mp4_with_text
 
 NFO = """<movie><title>Harbour Lights</title><year>2011</year><plot>A ferry captain's last crossing.</plot>
 <genre>Documentary</genre><director>Ida Brenner</director></movie>"""
 
 
 @pytest.fixture(scope="module")
-def scanned(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+def scanned(tmp_path_factory: pytest.TempPathFactory, ffmpeg: Run) -> tuple[Path, Path]:
     """An MKV with tags, chapters and an English SubRip track; an MP4 with a
-    mov_text track; the MKV again beside an .nfo. Scanned once."""
+    mov_text track; the MKV again beside an .nfo. Scanned once; tests copy the library."""
     base = tmp_path_factory.mktemp("mediatext")
-    media = base / "media"
-    make_film(media / "Storm.Watch.mkv")
-    make_mp4_with_text(media / "market.mp4")
-    make_film(media / "Other Name.mkv")
-    (media / "Other Name.nfo").write_text(NFO)
-    db = base / "lib.sqlite"
-    os.environ["PYREC_CACHE"] = str(base / "cache")
-    try:
-        assert main(["scan", str(media), "--db", str(db), "--jobs", "1"]) == 0
-    finally:
-        del os.environ["PYREC_CACHE"]
-    return db, media
+    folder = base / "media"
+    make_film(ffmpeg, folder / "Storm.Watch.mkv")
+    make_mp4_with_text(ffmpeg, folder / "market.mp4")
+    make_film(ffmpeg, folder / "Other Name.mkv")
+    (folder / "Other Name.nfo").write_text(NFO)
+    with Library.open(base / "lib.sqlite") as lib:
+        summary = Scanner(lib, thumbnail_dir=base / "thumbs", jobs=1).scan([folder])
+    assert (summary.added, summary.failed, summary.warnings) == (3, 0, [])
+    return base / "lib.sqlite", folder
 
 
 @pytest.fixture
 def db(scanned: tuple[Path, Path], tmp_path: Path) -> Path:
-    copy = tmp_path / "lib.sqlite"
-    shutil.copy(scanned[0], copy)
-    return copy
+    return Path(shutil.copy(scanned[0], tmp_path / "lib.sqlite"))
 
 
-def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> object:
-    assert main([*argv, "--json"]) == 0
-    return json.loads(capsys.readouterr().out)
+def cli_json(capsys: pytest.CaptureFixture[str], *argv: str) -> Any:
+    """`pyrec … --json` in this process, its output parsed."""
+    code = main([*argv, "--json"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    return json.loads(out)
 
 
 def video_id(db: Path, name: str) -> int:
@@ -101,7 +98,7 @@ def test_nfo_beats_tags_where_both_speak_and_tags_fill_the_rest(db: Path) -> Non
 
 
 def test_show_json_lists_tags_chapters_tracks_and_moments(db: Path, capsys) -> None:
-    shown = run_json(capsys, "show", str(video_id(db, "Storm.Watch.mkv")), "--db", str(db))
+    shown = cli_json(capsys, "show", str(video_id(db, "Storm.Watch.mkv")), "--db", str(db))
     assert shown["media"]["label"] == "H.264 in Matroska"
     assert shown["media"]["tags"]["artist"] == "Ingrid Solberg"
     assert [(c["text"], c["time"], c["where"]) for c in shown["chapters"]] == [
@@ -116,14 +113,14 @@ def test_show_json_lists_tags_chapters_tracks_and_moments(db: Path, capsys) -> N
 
 
 def test_search_finds_subtitle_and_chapter_text_and_says_where(db: Path, capsys) -> None:
-    hits = run_json(capsys, "search", "lighthouse", "--db", str(db))
+    hits = cli_json(capsys, "search", "lighthouse", "--db", str(db))
     film = next(h for h in hits if h["title"] == "Storm Watch")
     assert [(m["where"], m["kind"]) for m in film["moments"]] == [("said at 0:01", "subtitle"),
                                                                 ("said at 0:06", "subtitle")]
     assert film["reasons"]  # the existing contract is kept
-    hits = run_json(capsys, "search", "welcome", "--db", str(db))
+    hits = cli_json(capsys, "search", "welcome", "--db", str(db))
     assert hits[0]["title"] == "Harbour Market" and hits[0]["moments"][0]["where"] == "said at 0:02"
-    chapter = run_json(capsys, "search", "storm", "--db", str(db))
+    chapter = cli_json(capsys, "search", "storm", "--db", str(db))
     assert any(m["where"] == "chapter 'Storm' at 0:04" for h in chapter for m in h.get("moments", []))
     assert main(["search", "lighthouse", "--db", str(db)]) == 0
     # The table wraps long cells; its continuation rows are empty but for the "why" column.
@@ -139,7 +136,7 @@ def test_play_at_a_time_tells_mpv_where_to_start(db: Path, tmp_path: Path, capsy
     mpv.chmod(mpv.stat().st_mode | stat.S_IXUSR)
     monkeypatch.setenv("PYREC_PLAYER", str(mpv))
     film = video_id(db, "Storm.Watch.mkv")
-    played = run_json(capsys, "play", str(film), "--at", "0:06", "--db", str(db))
+    played = cli_json(capsys, "play", str(film), "--at", "0:06", "--db", str(db))
     assert played["recorded"] is True
     args = json.loads((tmp_path / "args.json").read_text())
     assert args[0] == "--start=6.000" and args[-1].endswith("Storm.Watch.mkv")
@@ -181,8 +178,9 @@ def test_changed_file_replaces_its_moments_and_delete_removes_them(scanned, db: 
 
 @pytest.mark.parametrize(("make", "says"), [(make_binary_track_film, "not text (binary or mislabelled), skipped"),
                                             (make_huge_track_film, "too large, read its first 5000 lines only")])
-def test_hostile_subtitle_track_costs_one_warning_and_the_video_indexes(tmp_path: Path, make, says: str) -> None:
-    path = make(tmp_path / "media" / "bad.mkv")
+def test_hostile_subtitle_track_costs_one_warning_and_the_video_indexes(tmp_path: Path, ffmpeg: Run, make,
+                                                                        says: str) -> None:
+    path = make(ffmpeg, tmp_path / "media" / "bad.mkv")
     with Library.open(tmp_path / "lib.sqlite") as lib:
         summary = Scanner(lib, jobs=1).scan([tmp_path / "media"])
         assert (summary.added, summary.failed) == (1, 0)
