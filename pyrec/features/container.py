@@ -186,6 +186,7 @@ class TrackText:
 
     cues: list[Cue] = field(default_factory=list)
     chars: int = 0
+    size: int = 0  # bytes of its packets read
     cut: bool = False  # stopped at a budget: the track holds more
     binary: bool = False  # its packets are not text (mislabelled or hostile): cues dropped
     _seen: int = 0
@@ -198,7 +199,7 @@ class TrackText:
 
 # A cue's payload beyond this is not a subtitle line: read only its start.
 MAX_CUE_BYTES = 4096
-# Bytes of subtitle packets one pass demuxes at the most, over all its tracks.
+# Bytes of one track's packets a pass reads at the most.
 MAX_TRACK_BYTES = 16 * 1024 * 1024
 _BINARY_PROBE = 8  # packets judged before a track is called binary
 
@@ -206,9 +207,9 @@ _BINARY_PROBE = 8  # packets judged before a track is called binary
 def read_tracks(container: av.container.InputContainer, indices: list[int], *, max_cues: int = 20_000,
                 max_chars: int = 2_000_000, max_bytes: int = MAX_TRACK_BYTES) -> dict[int, TrackText]:
     """The cues of several text subtitle tracks in one demux pass over an open
-    container (no picture is decoded). Each track stops at ``max_cues`` or
-    ``max_chars``; the pass stops after ``max_bytes`` of their packets; a
-    track whose packets are mostly not text is marked binary."""
+    container (no picture is decoded). Each track stops at ``max_cues``,
+    ``max_chars`` or ``max_bytes`` of its packets; a track whose packets are
+    mostly not text is marked binary. The pass ends when every track has."""
     import av
 
     tracks = {i: TrackText() for i in indices}
@@ -218,17 +219,15 @@ def read_tracks(container: av.container.InputContainer, indices: list[int], *, m
     codecs = {s.index: s.codec_context.name if s.codec_context else "" for s in streams}
     # Times as players show them: from the start of the file, not of the clock.
     offset = container.start_time / 1_000_000 if container.start_time else 0.0
-    read = 0
     try:
         for packet in container.demux(*streams):
             track = tracks.get(packet.stream.index)
             if track is None or track.done or packet.pts is None or packet.size == 0:
                 continue
-            read += packet.size
-            if read > max_bytes:
-                for t in tracks.values():
-                    t.cut = t.cut or not t.binary
-                break
+            track.size += packet.size
+            if track.size > max_bytes:
+                track.cut = True
+                continue
             _take(track, packet, codecs[packet.stream.index], offset, max_cues, max_chars)
             if all(t.done for t in tracks.values()):
                 break

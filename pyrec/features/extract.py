@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from pyrec.clock import format_clock
 from pyrec.errors import MediaError, ModelError
@@ -30,6 +30,9 @@ from pyrec.features.video import PathLike, VideoReader
 from pyrec.features.visual import VisualEncoder, labels_from_probs, video_embedding
 from pyrec.models import VISUAL_MODEL, load_user_specs
 from pyrec.records import Embedding, Keyframe, Label, MediaProbe, MediaText
+
+if TYPE_CHECKING:
+    import av.container
 
 __all__ = ["VideoFeatures", "default_encoders", "embed_text_info", "extract_media", "extract_video_features"]
 
@@ -140,12 +143,23 @@ def check_container(path: PathLike, warnings: list[str]) -> tuple[float | None, 
                 kind = "audio only" if container.streams.audio else "no audio either"
                 raise MediaError(f"no video stream ({kind})", os.fspath(path))
             # Subtitle text first: it demuxes from the start; the end is then found by seeking.
-            media = read_media_text(container, path, warnings)
+            media = _media_text(container, path, warnings)
             return playable_in(container), media
     except MediaError as exc:
         if exc.reason.startswith("no video stream"):
             raise
         return None, None
+
+
+def _media_text(container: av.container.InputContainer, path: PathLike,
+                warnings: list[str]) -> MediaText | None:
+    """Tags, chapters and subtitle lines; a file whose text cannot be read
+    costs one line, never the video (its pictures may be fine)."""
+    try:
+        return read_media_text(container, path, warnings)
+    except Exception as exc:  # noqa: BLE001 - any failure here is the file's, the video still indexes
+        warnings.append(f"{os.fspath(path)}: tags and subtitles not read ({type(exc).__name__}: {exc})")
+        return None
 
 
 def _playable_part(info: MediaProbe) -> MediaProbe:

@@ -188,3 +188,18 @@ def test_hostile_subtitle_track_costs_one_warning_and_the_video_indexes(tmp_path
         assert lines == [f"{path}: subtitle track 1 (und, SubRip): {says}"]
         video = lib.videos()[0]
         assert len(lib.moments(video.id)) <= 5000 and lib.media_info(video.id) is not None
+
+
+def test_text_reading_that_fails_costs_one_line_not_the_video(tmp_path: Path, ffmpeg: Run, monkeypatch) -> None:
+    def broken(*args: object) -> None:
+        raise ValueError("an odd container")
+
+    monkeypatch.setattr("pyrec.features.extract.read_media_text", broken)
+    path = make_film(ffmpeg, tmp_path / "media" / "film.mkv")
+    with Library.open(tmp_path / "lib.sqlite") as lib:
+        summary = Scanner(lib, jobs=1).scan([tmp_path / "media"])
+        assert (summary.added, summary.failed) == (1, 0)
+        assert summary.warnings == [f"{path}: tags and subtitles not read (ValueError: an odd container)"]
+        video = lib.videos()[0]
+        assert lib.moments(video.id) == [] and lib.media_info(video.id) is None
+        assert video.text.title == "film"  # the file name still speaks
