@@ -26,7 +26,7 @@ from rich.progress import (
 from rich.table import Table
 
 from pyrec import __version__, netguard
-from pyrec.clock import format_clock
+from pyrec.clock import format_clock, parse_clock
 from pyrec.errors import PyrecError
 from pyrec.service import PyrecService
 from pyrec.shapes import Card, Video, VideoDetail
@@ -149,8 +149,23 @@ def cmd_show(args: argparse.Namespace) -> int:
     table.add_row("people", ", ".join(f"{e['name']} ({e['role']})" for e in video["entities"] if e["kind"] == "person"))
     table.add_row("labels", ", ".join(f"{l['name']} {l['score']:.2f}" for l in video["labels"][:6]))
     table.add_row("keyframes", str(len(video["keyframes"])))
+    _media_rows(table, video)
     out.print(table)
     return 0
+
+
+def _media_rows(table: Table, video: VideoDetail) -> None:
+    """What the container carries: format, tags, chapters, subtitle tracks, first moments."""
+    media = video["media"]
+    if media is not None:
+        table.add_row("format", media["label"])
+        table.add_row("tags", "; ".join(f"{k}: {v}" for k, v in media["tags"].items()))
+    table.add_row("chapters", ", ".join(f"{format_clock(c['time'])} {c['text']}" for c in video["chapters"]))
+    table.add_row("subtitles", ", ".join(f"{t['language'] or 'und'} {t['codec']}"
+                                         + (f" ({t['cues']} lines)" if t["text_based"] else " (pictures)")
+                                         for t in video["subtitle_tracks"]))
+    lines = [f"{format_clock(m['time'])} {m['text']}" for m in video["moments"] if m["kind"] != "chapter"]
+    table.add_row("moments", "\n".join(lines[:8]))
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -185,13 +200,24 @@ def cmd_play(args: argparse.Namespace) -> int:
 
     with PyrecService(args.db) as service:
         video = service.video(args.video)
-        result = play(video["path"], player=args.player)
+        result = play(video["path"], player=args.player, start=args.at)
+        if args.at and not result.started_at:
+            err.print(f"note: this player cannot be told where to start; play from {format_clock(args.at)} yourself "
+                      "(mpv and VLC can: PYREC_PLAYER=mpv)")
         watched = result.seconds_open
         duration = video.get("duration")
         if watched is not None and duration:
-            watched = min(watched, float(duration))
-        event = service.record_play(video["id"], args.profile, position=watched, watched_seconds=watched)
+            watched = min(watched, max(0.0, float(duration) - result.started_at))
+        position = None if watched is None else result.started_at + watched
+        event = service.record_play(video["id"], args.profile, position=position, watched_seconds=watched)
     return _recorded(event, "played", video, args)
+
+
+def _clock_arg(text: str) -> float:
+    try:
+        return parse_clock(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _simple_event(kind: str) -> Handler:
@@ -294,8 +320,12 @@ def _print_items(items: list[Card], title: str | None = None) -> None:
     for col in ("#", "id", "title", "score", "why"):
         table.add_column(col, overflow="fold")
     for rank, item in enumerate(items, 1):
+        why = "; ".join(item["reasons"][:2])
+        # A chapter's place already names it; a line is quoted after its time.
+        places = [m["where"] if m["kind"] == "chapter" else f'{m["where"]}: "{m["text"]}"'
+                  for m in item.get("moments", [])]
         table.add_row(str(rank), str(item["id"]), item.get("title") or Path(item["path"]).name,
-                      f"{item['score']:.3f}", "; ".join(item["reasons"][:2]))
+                      f"{item['score']:.3f}", "\n".join(filter(None, [why, *places])))
     out.print(table)
 
 
@@ -471,6 +501,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = with_profile(add("play", cmd_play, "open a video in your player and record the play"))
     p.add_argument("video", metavar="ID|PATH")
     p.add_argument("--player", default=None, help="player command to wait for (default: $PYREC_PLAYER or the desktop opener)")
+    p.add_argument("--at", type=_clock_arg, default=None, metavar="TIME",
+                   help="start at this time (e.g. 0:06, 1:02:30 or seconds); mpv and VLC only")
     for name, kind, text in (("watched", "mark_watched", "mark a video as watched"), ("like", "like", "like a video"),
                              ("dislike", "dislike", "dislike a video"),
                              ("hide", "hide", "not interested: never recommend this video")):

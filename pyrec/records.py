@@ -26,6 +26,10 @@ PERSON_ROLES = ("actor", "director", "writer", "producer", "creator")
 # list (an append-only migration): a new kind needs a migration too.
 INTERACTION_KINDS = ("play", "like", "dislike", "rate", "hide", "skip", "watched")
 
+# Kinds of timed text a video carries (the library's moments table checks the
+# same list: a new kind needs a migration).
+MOMENT_KINDS = ("chapter", "subtitle", "speech", "screen_text")
+
 # When a play counts as having watched the video (the rule media centres such
 # as Kodi use): 90 % of it seen, or, of a video long enough to have end
 # credits, less than three minutes left.
@@ -139,6 +143,7 @@ class VideoRecord:
     entities: list[EntityRef] = field(default_factory=list)
     stats: dict[str, float] = field(default_factory=dict)  # colour, brightness, motion
     warnings: list[str] = field(default_factory=list)  # non-fatal: a bad .nfo, no keyframes
+    media: MediaText | None = None  # what the container carries; None when FFmpeg could not read it
 
 
 @dataclass(frozen=True)
@@ -198,3 +203,26 @@ class Cue:
     start: float
     end: float
     text: str
+
+
+@dataclass(frozen=True)
+class Moment:
+    """A point in a video someone can search for and jump to: a chapter, a
+    subtitle line (later: speech, on-screen text)."""
+
+    start: float  # seconds
+    end: float
+    kind: str  # one of MOMENT_KINDS
+    text: str
+    language: str = ""  # ISO 639-2 as muxed, "" when unknown
+
+
+@dataclass(frozen=True)
+class MediaText:
+    """Everything textual a scan read from the container in its one open:
+    the container's account (tags, chapters, streams), the timed moments, and
+    how many cues each text subtitle track gave (stream index -> count)."""
+
+    container: ContainerInfo
+    moments: tuple[Moment, ...] = ()
+    cue_counts: dict[int, int] = field(default_factory=dict)

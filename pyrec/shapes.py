@@ -14,13 +14,15 @@ reasons, where playback stopped).
 from __future__ import annotations
 
 from dataclasses import asdict
+
+from pyrec.clock import format_clock
 from typing import TYPE_CHECKING, Literal, TypedDict
 
 if TYPE_CHECKING:
     import numpy as np
 
-    from pyrec.library import LibraryStats, VideoEntity, VideoInfo
-    from pyrec.records import Keyframe, Label
+    from pyrec.library import LibraryStats, MediaInfo, TrackRow, VideoEntity, VideoInfo
+    from pyrec.records import Keyframe, Label, Moment
 
 
 # -- videos -------------------------------------------------------------------------
@@ -54,17 +56,31 @@ class ReasonJson(TypedDict):
     text: str
 
 
+class MomentJson(TypedDict):
+    """A timed piece of text in a video: a chapter or a subtitle line (later
+    speech, on-screen text)."""
+
+    time: float  # seconds from the start, where a player can start
+    end: float
+    kind: str  # "chapter", "subtitle", "speech", "screen_text"
+    text: str
+    language: str  # ISO 639-2 as muxed, "" when unknown
+    where: str  # as people say it: "said at 0:06", "chapter 'Storm' at 12:00"
+
+
 class Card(Video, total=False):
     """A video as a card shows it. ``thumbnail`` is in every list the service
     returns; ``score``, ``reasons`` and ``reason_details`` in recommendations,
     search hits and "more like this"; ``position`` (seconds) where playback
-    stopped, for a video being continued."""
+    stopped, for a video being continued; ``moments``, in search hits, where
+    in the video the words are (best first)."""
 
     thumbnail: str | None
     score: float
     reasons: list[str]
     reason_details: list[ReasonJson]
     position: float
+    moments: list[MomentJson]
 
 
 class KeyframeJson(TypedDict):
@@ -88,7 +104,38 @@ class EntityJson(TypedDict):
     extra: str
 
 
-class VideoDetail(Video):
+class TrackJson(TypedDict):
+    index: int
+    kind: str  # "video", "audio", "subtitle", …
+    codec: str  # the name people know: "H.264", "SubRip", "MP4 text"
+    language: str
+    title: str
+    text_based: bool  # a subtitle track whose text pyrec reads (not pictures)
+    cues: int  # subtitle lines read from it
+
+
+class MediaJson(TypedDict):
+    """The container's own account: ``label`` as in "H.264 in Matroska"."""
+
+    container: str
+    video_codec: str
+    label: str
+    tags: dict[str, str]  # normalised names: title, genre, artist, date, comment, …
+    streams: list[TrackJson]
+
+
+class MediaDetail(TypedDict):
+    """What the container carries, as the detail of a video lists it.
+    ``media`` is None for a file scanned before pyrec read containers (or one
+    FFmpeg cannot open); ``moments`` holds the first ones in time order."""
+
+    media: MediaJson | None
+    chapters: list[MomentJson]
+    subtitle_tracks: list[TrackJson]
+    moments: list[MomentJson]
+
+
+class VideoDetail(Video, MediaDetail):
     """One video with what pyrec understood of it (``pyrec show``, the detail page)."""
 
     stats: dict[str, float]
@@ -273,6 +320,28 @@ def entity_json(e: VideoEntity) -> EntityJson:
     return {"id": e.entity_id, "kind": e.kind, "name": e.name, "role": e.role, "weight": e.weight, "extra": e.extra}
 
 
+# How a moment's place is said, by kind.
+_MOMENT_VERBS = {"subtitle": "said at", "speech": "said at", "screen_text": "on screen at"}
+
+
+def moment_json(m: Moment) -> MomentJson:
+    at = format_clock(m.start)
+    where = f"chapter '{m.text}' at {at}" if m.kind == "chapter" else f"{_MOMENT_VERBS.get(m.kind, 'at')} {at}"
+    return {"time": round(m.start, 3), "end": round(m.end, 3), "kind": m.kind, "text": m.text,
+            "language": m.language, "where": where}
+
+
+def track_json(t: TrackRow) -> TrackJson:
+    return {"index": t.index, "kind": t.kind, "codec": t.codec, "language": t.language, "title": t.title,
+            "text_based": t.text_based, "cues": t.cues}
+
+
+def media_json(m: MediaInfo) -> MediaJson:
+    label = " in ".join(part for part in (m.video_codec, m.container) if part)
+    return {"container": m.container, "video_codec": m.video_codec, "label": label, "tags": dict(m.tags),
+            "streams": [track_json(t) for t in m.streams]}
+
+
 def stats_json(s: LibraryStats) -> LibraryStatsJson:
     data = asdict(s)
     return {
@@ -285,7 +354,7 @@ def stats_json(s: LibraryStats) -> LibraryStatsJson:
 
 __all__ = [
     "Card", "DoctorReport", "DupeGroupJson", "DupePair", "EntityJson", "FacetValue", "Frame", "HistoryEvent",
-    "KeyframeJson", "LabelJson", "LibraryStatsJson", "ModelStatus", "ProfileExport", "ProfileInfo", "ProfileJson",
-    "ReasonJson", "Shelf", "TrashResult", "Video", "VideoDetail", "card_json", "entity_json", "keyframe_json",
-    "label_json", "stats_json", "video_json",
+    "KeyframeJson", "LabelJson", "LibraryStatsJson", "MediaDetail", "MediaJson", "ModelStatus", "MomentJson", "ProfileExport", "ProfileInfo", "ProfileJson",
+    "ReasonJson", "Shelf", "TrackJson", "TrashResult", "Video", "VideoDetail", "card_json", "entity_json",
+    "keyframe_json", "label_json", "media_json", "moment_json", "stats_json", "track_json", "video_json",
 ]

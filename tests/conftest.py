@@ -3,7 +3,9 @@ tests that need it skip cleanly when it is absent."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import shutil
+import subprocess
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -61,3 +63,15 @@ def _no_kernel_filter_in_the_test_runner() -> Iterator[None]:
         patch.setattr(netguard, "_deny_network_natively",
                       lambda: (False, "", "not installed inside the test runner"))
         yield
+
+
+def _run_ffmpeg(*args: str) -> None:
+    subprocess.run(["ffmpeg", "-v", "error", "-y", *args], check=True, timeout=120)
+
+
+@pytest.fixture(scope="session")
+def ffmpeg() -> Callable[..., None]:
+    """The ffmpeg tool, quiet, for tests that make their media; they skip without it."""
+    if shutil.which("ffmpeg") is None:
+        pytest.skip("needs the ffmpeg tool to make media")
+    return _run_ffmpeg

@@ -14,6 +14,7 @@ import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -176,29 +177,102 @@ def subtitle_cues(path: PathLike, stream_index: int, *, max_cues: int = 20_000,
         if stream.type != "subtitle" or codec not in TEXT_SUBTITLE_CODECS:
             raise MediaError(f"stream {stream_index} is not a text subtitle track ({codec or stream.type})",
                              os.fspath(path))
-        # Times as players show them: from the start of the file, not of the clock.
-        offset = container.start_time / 1_000_000 if container.start_time else 0.0
-        cues: list[Cue] = []
-        chars = 0
-        for packet in container.demux(stream):
-            if packet.pts is None or packet.size == 0:
+        return read_tracks(container, [stream_index], max_cues=max_cues, max_chars=max_chars)[stream_index].cues
+
+
+@dataclass
+class TrackText:
+    """What one demux pass read of a text subtitle track."""
+
+    cues: list[Cue] = field(default_factory=list)
+    chars: int = 0
+    size: int = 0  # bytes of its packets read
+    cut: bool = False  # stopped at a budget: the track holds more
+    binary: bool = False  # its packets are not text (mislabelled or hostile): cues dropped
+    _seen: int = 0
+    _bad: int = 0
+
+    @property
+    def done(self) -> bool:
+        return self.cut or self.binary
+
+
+# A cue's payload beyond this is not a subtitle line: read only its start.
+MAX_CUE_BYTES = 4096
+# Bytes of one track's packets a pass reads at the most.
+MAX_TRACK_BYTES = 16 * 1024 * 1024
+_BINARY_PROBE = 8  # packets judged before a track is called binary
+
+
+def read_tracks(container: av.container.InputContainer, indices: list[int], *, max_cues: int = 20_000,
+                max_chars: int = 2_000_000, max_bytes: int = MAX_TRACK_BYTES) -> dict[int, TrackText]:
+    """The cues of several text subtitle tracks in one demux pass over an open
+    container (no picture is decoded). Each track stops at ``max_cues``,
+    ``max_chars`` or ``max_bytes`` of its packets; a track whose packets are
+    mostly not text is marked binary. The pass ends when every track has."""
+    import av
+
+    tracks = {i: TrackText() for i in indices}
+    if not indices:
+        return tracks
+    streams = [container.streams[i] for i in indices]
+    codecs = {s.index: s.codec_context.name if s.codec_context else "" for s in streams}
+    # Times as players show them: from the start of the file, not of the clock.
+    offset = container.start_time / 1_000_000 if container.start_time else 0.0
+    try:
+        for packet in container.demux(*streams):
+            track = tracks.get(packet.stream.index)
+            if track is None or track.done or packet.pts is None or packet.size == 0:
                 continue
-            text = _cue_text(bytes(packet), codec)
-            if not text:
+            track.size += packet.size
+            if track.size > max_bytes:
+                track.cut = True
                 continue
-            start = max(0.0, float(packet.pts * packet.time_base) - offset)
-            end = start + float((packet.duration or 0) * packet.time_base)
-            cues.append(Cue(start=start, end=end, text=text))
-            chars += len(text)
-            if len(cues) >= max_cues or chars >= max_chars:
+            _take(track, packet, codecs[packet.stream.index], offset, max_cues, max_chars)
+            if all(t.done for t in tracks.values()):
                 break
-        return cues
+    except av.FFmpegError:
+        pass  # a damaged file: keep the cues read so far
+    return tracks
+
+
+def _take(track: TrackText, packet: Any, codec: str, offset: float, max_cues: int, max_chars: int) -> None:
+    payload = _text_bytes(memoryview(packet)[:MAX_CUE_BYTES].tobytes(), codec)
+    track._seen += 1
+    if _looks_binary(payload):
+        track._bad += 1
+        if track._seen >= _BINARY_PROBE and 2 * track._bad > track._seen:
+            track.binary, track.cues = True, []
+        return
+    text = _cue_text(payload, codec)
+    if not text:
+        return
+    start = max(0.0, float(packet.pts * packet.time_base) - offset)
+    end = start + float((packet.duration or 0) * packet.time_base)
+    track.cues.append(Cue(start=start, end=end, text=text))
+    track.chars += len(text)
+    if len(track.cues) >= max_cues or track.chars >= max_chars:
+        track.cut = True
+
+
+def _looks_binary(payload: bytes) -> bool:
+    """NUL bytes or mostly undecodable: not a line of text."""
+    if b"\x00" in payload:
+        return True
+    text = payload.decode("utf-8", errors="replace")
+    bad = sum(1 for ch in text if ch == "\ufffd" or (ch < " " and ch not in "\r\n\t"))
+    return bad * 10 > max(1, len(text))
+
+
+def _text_bytes(payload: bytes, codec: str) -> bytes:
+    """The part of a packet that holds the text."""
+    if codec == "mov_text":  # 16-bit big-endian length, then UTF-8 text (then style boxes)
+        size = int.from_bytes(payload[:2], "big") if len(payload) >= 2 else 0
+        return payload[2:2 + size]
+    return payload
 
 
 def _cue_text(payload: bytes, codec: str) -> str:
-    if codec == "mov_text":  # 16-bit big-endian length, then UTF-8 text (then style boxes)
-        size = int.from_bytes(payload[:2], "big") if len(payload) >= 2 else 0
-        payload = payload[2:2 + size]
     text = payload.decode("utf-8", errors="replace")
     if codec in ("ass", "ssa"):  # ReadOrder,Layer,Style,Name,MarginL,MarginR,MarginV,Effect,Text
         text = text.split(",", 8)[-1]

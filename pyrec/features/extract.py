@@ -15,12 +15,13 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from pyrec.clock import format_clock
 from pyrec.errors import MediaError, ModelError
 from pyrec.features.container import is_truncated, opened, playable_in
 from pyrec.features.keyframes import pick_from
+from pyrec.features.media_text import read_media_text
 from pyrec.features.probe import probe_open
 from pyrec.features.stats import video_stats
 from pyrec.features.text import embed_text_info
@@ -28,9 +29,12 @@ from pyrec.features.thumbnails import write_thumbnail
 from pyrec.features.video import PathLike, VideoReader
 from pyrec.features.visual import VisualEncoder, labels_from_probs, video_embedding
 from pyrec.models import VISUAL_MODEL, load_user_specs
-from pyrec.records import Embedding, Keyframe, Label, MediaProbe
+from pyrec.records import Embedding, Keyframe, Label, MediaProbe, MediaText
 
-__all__ = ["VideoFeatures", "default_encoders", "embed_text_info", "extract_video_features"]
+if TYPE_CHECKING:
+    import av.container
+
+__all__ = ["VideoFeatures", "default_encoders", "embed_text_info", "extract_media", "extract_video_features"]
 
 
 class VideoFeatures(NamedTuple):
@@ -74,11 +78,21 @@ def extract_video_features(path: PathLike, *, max_keyframes: int = 16, thumbnail
     Raises MediaError when the file is not a decodable video. ``encoders``
     defaults to :func:`default_encoders`; pass ``()`` to skip the models.
     """
+    return extract_media(path, max_keyframes=max_keyframes, thumbnail_dir=thumbnail_dir, encoders=encoders,
+                         max_labels=max_labels, decode_threads=decode_threads)[0]
+
+
+def extract_media(path: PathLike, *, max_keyframes: int = 16, thumbnail_dir: PathLike | None = None,
+                  encoders: Sequence[VisualEncoder] | None = None, max_labels: int = 5,
+                  decode_threads: int = 1) -> tuple[VideoFeatures, MediaText | None]:
+    """As :func:`extract_video_features`, plus what the container carries as
+    text (tags, chapters, subtitle moments), read in the same open; None
+    when FFmpeg cannot read the container."""
     warnings: list[str] = []
     if encoders is None:
         encoders, problems = default_encoders()
         warnings += problems
-    playable = check_container(path)
+    playable, media = check_container(path, warnings)
     with VideoReader(path, decode_threads=decode_threads) as video:
         info = probe_open(video)
         if playable is not None and is_truncated(playable, info.duration):
@@ -114,23 +128,37 @@ def extract_video_features(path: PathLike, *, max_keyframes: int = 16, thumbnail
         warnings.append("no keyframes could be chosen")
 
     stats = video_stats(images, motion=picked.motion, cuts_per_minute=picked.cuts_per_minute)
-    return VideoFeatures(info, keyframes, embeddings, labels, stats, warnings)
+    return VideoFeatures(info, keyframes, embeddings, labels, stats, warnings), media
 
 
-def check_container(path: PathLike) -> float | None:
-    """What FFmpeg's demuxer says before any frame is decoded: a file with no
-    video stream is refused by name (an audio-only file is not "a video
-    OpenCV cannot open"), and the seconds that really play are measured.
-    None when FFmpeg cannot read the container (OpenCV then has its say)."""
+def check_container(path: PathLike, warnings: list[str]) -> tuple[float | None, MediaText | None]:
+    """What FFmpeg's demuxer says before any frame is decoded, in one open:
+    a file with no video stream is refused by name (an audio-only file is not
+    "a video OpenCV cannot open"), the container's tags, chapters and
+    subtitle text are read, and the seconds that really play are measured.
+    (None, None) when FFmpeg cannot read the container (OpenCV then has its say)."""
     try:
         with opened(path) as container:
             if not container.streams.video:
                 kind = "audio only" if container.streams.audio else "no audio either"
                 raise MediaError(f"no video stream ({kind})", os.fspath(path))
-            return playable_in(container)
+            # Subtitle text first: it demuxes from the start; the end is then found by seeking.
+            media = _media_text(container, path, warnings)
+            return playable_in(container), media
     except MediaError as exc:
         if exc.reason.startswith("no video stream"):
             raise
+        return None, None
+
+
+def _media_text(container: av.container.InputContainer, path: PathLike,
+                warnings: list[str]) -> MediaText | None:
+    """Tags, chapters and subtitle lines; a file whose text cannot be read
+    costs one line, never the video (its pictures may be fine)."""
+    try:
+        return read_media_text(container, path, warnings)
+    except Exception as exc:  # noqa: BLE001 - any failure here is the file's, the video still indexes
+        warnings.append(f"{os.fspath(path)}: tags and subtitles not read ({type(exc).__name__}: {exc})")
         return None
 
 

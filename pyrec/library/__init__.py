@@ -10,8 +10,11 @@ from pyrec.library.rows import (
     Interaction,
     KnownFile,
     LibraryStats,
+    MediaInfo,
+    MomentHit,
     Profile,
     SearchHit,
+    TrackRow,
     VideoEntity,
     VideoInfo,
 )
@@ -28,8 +31,11 @@ __all__ = [
     "KnownFile",
     "Library",
     "LibraryStats",
+    "MediaInfo",
+    "MomentHit",
     "Profile",
     "SearchHit",
+    "TrackRow",
     "VideoEntity",
     "VideoInfo",
 ]

@@ -43,6 +43,19 @@ def one_line(value: str, limit: int = MAX_ERROR_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+_WORD = re.compile(r"\w+")
+
+
+def fts_match(query: str) -> str | None:
+    """An FTS5 MATCH for every word of ``query``, the last one as a prefix.
+    Plain words only: FTS syntax in user input is quoted away, so no query
+    can raise. None when the query holds no word."""
+    words = _WORD.findall(query)
+    if not words:
+        return None
+    return (" ".join(f'"{w}"' for w in words[:-1]) + f' "{words[-1]}"*').strip()
+
+
 def normalize_name(name: str) -> str:
     """Entity names compare case-insensitively in SQL; here we only tidy spaces."""
     return " ".join(clean_text(name).split())

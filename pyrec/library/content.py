@@ -3,19 +3,16 @@ entities, full-text search. The recommender's view of the catalogue."""
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 
 from pyrec.errors import LibraryError
 from pyrec.library.base import LibraryBase
-from pyrec.library.codec import normalize_name, stack_vectors
+from pyrec.library.codec import fts_match, normalize_name, stack_vectors
 from pyrec.library.rows import VIDEO_STATUSES, EntityLink, EntityStat, SearchHit, VideoEntity
 from pyrec.records import Keyframe, Label
 
 # bm25 column weights: title, plot, people, tags, subtitles
 _SEARCH_WEIGHTS = "10.0, 2.0, 5.0, 3.0, 1.0"
-_WORD = re.compile(r"\w+")
 
 
 class ContentReads(LibraryBase):
@@ -171,15 +168,14 @@ class ContentReads(LibraryBase):
         """Videos whose title, plot, people, tags or subtitles contain every word
         of ``query`` (the last word may be a prefix). Plain words only: FTS
         syntax in user input is quoted away, so no query can raise."""
-        words = _WORD.findall(query)
-        if not words:
+        match = fts_match(query)
+        if match is None:
             return []
-        match = " ".join(f'"{w}"' for w in words[:-1]) + f' "{words[-1]}"*'
         where, params = ("AND v.status = ?", (status,)) if status is not None else ("", ())
         with self._read() as conn:
             rows = conn.execute(
                 f"SELECT s.rowid, bm25(video_search, {_SEARCH_WEIGHTS}) AS rank FROM video_search s "
                 f"JOIN videos v ON v.id = s.rowid WHERE video_search MATCH ? {where} ORDER BY rank LIMIT ?",
-                (match.strip(), *params, limit),
+                (match, *params, limit),
             ).fetchall()
         return [SearchHit(int(r[0]), -float(r[1])) for r in rows]

@@ -237,6 +237,51 @@ CREATE TABLE settings (
 );
 """
 
+# v6: what the container carries. Moments: timed text a viewer can search and
+# jump to (chapters and subtitle cues now; speech and on-screen text later,
+# so their kinds are allowed already). Their FTS index keeps no second copy
+# of the text (external content), kept in step by triggers as in v2. The
+# container's own account (format and codec labels, tags, streams) is one
+# row per video beside it, read by `pyrec show` only: a child table, not
+# more columns on the hot videos table.
+_V6_MOMENTS = """
+CREATE TABLE moments (
+    id       INTEGER PRIMARY KEY,
+    video_id INTEGER NOT NULL REFERENCES videos (id) ON DELETE CASCADE,
+    start    REAL    NOT NULL,
+    "end"    REAL    NOT NULL,
+    kind     TEXT    NOT NULL CHECK (kind IN ('chapter', 'subtitle', 'speech', 'screen_text')),
+    text     TEXT    NOT NULL,
+    language TEXT    NOT NULL DEFAULT ''
+);
+CREATE INDEX moments_video ON moments (video_id, start);
+
+CREATE TABLE media_info (
+    video_id    INTEGER PRIMARY KEY REFERENCES videos (id) ON DELETE CASCADE,
+    container   TEXT NOT NULL DEFAULT '',
+    video_codec TEXT NOT NULL DEFAULT '',
+    tags        TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(tags)),
+    streams     TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(streams))
+);
+
+CREATE VIRTUAL TABLE moment_search USING fts5(
+    text,
+    content = 'moments', content_rowid = 'id',
+    tokenize = 'unicode61 remove_diacritics 2',
+    prefix = '2 3'
+);
+CREATE TRIGGER moments_search_insert AFTER INSERT ON moments BEGIN
+    INSERT INTO moment_search (rowid, text) VALUES (NEW.id, NEW.text);
+END;
+CREATE TRIGGER moments_search_delete AFTER DELETE ON moments BEGIN
+    INSERT INTO moment_search (moment_search, rowid, text) VALUES ('delete', OLD.id, OLD.text);
+END;
+CREATE TRIGGER moments_search_update AFTER UPDATE OF text ON moments BEGIN
+    INSERT INTO moment_search (moment_search, rowid, text) VALUES ('delete', OLD.id, OLD.text);
+    INSERT INTO moment_search (rowid, text) VALUES (NEW.id, NEW.text);
+END;
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "catalogue: videos, texts, keyframes, embeddings, labels, entity graph", _V1_CATALOGUE),
     Migration(2, "full-text search over title, plot, people, tags, subtitles", _v2_search),
@@ -244,6 +289,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "library folders and settings", _V4_FOLDERS_SETTINGS),
     # NULL: the whole file plays (or it was scanned before this was measured).
     Migration(5, "damaged files: the seconds that really play", "ALTER TABLE videos ADD COLUMN playable REAL;"),
+    Migration(6, "moments (chapters, subtitle cues) with full-text search; container tags and streams",
+              _V6_MOMENTS),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pyrec.records import FileStat, MediaProbe, TextInfo
+from pyrec.records import FileStat, MediaProbe, Moment, TextInfo
 
 VIDEO_STATUSES = ("ok", "failed", "missing")
 
@@ -70,6 +70,38 @@ class EntityStat:
 class SearchHit:
     video_id: int
     score: float  # higher is better (negated FTS5 bm25)
+
+
+@dataclass(frozen=True)
+class MomentHit:
+    """A moment whose text matches a search, in the video it belongs to."""
+
+    video_id: int
+    moment: Moment
+    score: float  # higher is better (negated FTS5 bm25)
+
+
+@dataclass(frozen=True)
+class TrackRow:
+    """One stream of a video as stored: what ``pyrec show`` lists."""
+
+    index: int
+    kind: str  # "video", "audio", "subtitle", …
+    codec: str  # the label people know, e.g. "H.264", "SubRip"
+    language: str
+    title: str
+    text_based: bool
+    cues: int  # subtitle lines read from it (0 for other streams)
+
+
+@dataclass(frozen=True)
+class MediaInfo:
+    """The container's own account of a stored video."""
+
+    container: str  # e.g. "Matroska"
+    video_codec: str  # e.g. "H.264"
+    tags: dict[str, str]
+    streams: tuple[TrackRow, ...]
 
 
 @dataclass(frozen=True)

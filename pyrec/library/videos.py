@@ -21,6 +21,7 @@ from pyrec.library.codec import (
     one_line,
     path_param,
 )
+from pyrec.library.moments import insert_media
 from pyrec.library.rows import VIDEO_STATUSES, KnownFile, VideoInfo
 from pyrec.records import (
     CREDITS_SECONDS,
@@ -38,7 +39,7 @@ from pyrec.records import (
 # Child tables replaced wholesale when a file is scanned again. Each edge or
 # text change re-indexes the video's search row (a trigger); with the long
 # subtitle text gone first and added last, those re-indexes stay cheap.
-_CHILD_TABLES = ("texts", "keyframes", "labels", "embeddings", "video_entities")
+_CHILD_TABLES = ("texts", "keyframes", "labels", "embeddings", "video_entities", "moments", "media_info")
 
 _ORDERS = {
     "id": "v.id",
@@ -118,6 +119,7 @@ class VideoStore(LibraryBase):
             self._insert_vectors(conn, video_id, vectors)
             self._insert_edges(conn, video_id, edges)
             self._insert_text(conn, video_id, t)
+            insert_media(conn, video_id, record.media)
             _drop_orphan_entities(conn, old_entities)
         return int(video_id)
 

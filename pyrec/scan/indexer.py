@@ -10,9 +10,11 @@ import traceback
 from dataclasses import dataclass, replace
 
 from pyrec.errors import MediaError, PyrecError
-from pyrec.features.extract import embed_text_info, extract_video_features
-from pyrec.records import EntityRef, FileStat, ScanFailure, TextInfo, VideoRecord
+from pyrec.features.extract import embed_text_info, extract_media
+from pyrec.features.media_text import subtitle_digest
+from pyrec.records import EntityRef, FileStat, MediaText, ScanFailure, TextInfo, VideoRecord
 from pyrec.scan import names, nfo, subtitles
+from pyrec.scan import tags as tags_module
 
 
 @dataclass(frozen=True)
@@ -46,10 +48,16 @@ def _dedupe(entities: list[EntityRef]) -> list[EntityRef]:
     return list(seen.values())
 
 
-def describe_text(path: str, roots: tuple[str, ...], warnings: list[str]) -> tuple[TextInfo, list[EntityRef]]:
-    """Title, plot, people, genres… from the file name, .nfo sidecars, subtitles and folders."""
+def describe_text(path: str, roots: tuple[str, ...], warnings: list[str],
+                  media: MediaText | None = None) -> tuple[TextInfo, list[EntityRef]]:
+    """Title, plot, people, genres… from the file name, the container's tags,
+    .nfo sidecars, subtitles and folders. Each beats the one before it: a
+    .nfo over tags (see pyrec.scan.tags) over the name."""
     text = names.parse_name(path)
     entities: list[EntityRef] = []
+    tags = media.container.tags if media is not None else {}
+    if tags:
+        text = _merge_text(text, tags_module.text_from_tags(tags))
     for sidecar in nfo.find_nfo(path):
         try:
             info, found = nfo.parse_nfo(sidecar)
@@ -58,6 +66,7 @@ def describe_text(path: str, roots: tuple[str, ...], warnings: list[str]) -> tup
             continue
         text = _merge_text(text, info)
         entities += found
+    entities += tags_module.fill_silent(entities, tags_module.entities_from_tags(tags))
     entities += names.series_entities(text)
     # A "Breaking Bad" folder must not duplicate the series node.
     entities += names.folder_entities(path, list(roots), exclude=[t for t in (text.series, text.title) if t])
@@ -65,19 +74,21 @@ def describe_text(path: str, roots: tuple[str, ...], warnings: list[str]) -> tup
     if subtitle_files:
         text.subtitles = subtitles.subtitle_digest(subtitle_files, warnings=warnings)
         text.sources = (*text.sources, *subtitle_files)
+    else:  # no sidecar: the embedded tracks' first lines stand in for it
+        text.subtitles = subtitle_digest(media)
     return text, _dedupe(entities)
 
 
 def index_file(stat: FileStat, options: IndexOptions) -> VideoRecord | ScanFailure:
     """Index one file. Never raises: a failure comes back as a ScanFailure."""
     try:
-        features = extract_video_features(
+        features, media = extract_media(
             stat.path,
             max_keyframes=options.max_keyframes,
             thumbnail_dir=options.thumbnail_dir,
         )
         warnings = list(features.warnings)
-        text, entities = describe_text(stat.path, options.roots, warnings)
+        text, entities = describe_text(stat.path, options.roots, warnings, media)
         embeddings = list(features.embeddings)
         if options.embed_text:
             embedding = embed_text_info(text, [e.name for e in entities if e.kind in ("genre", "tag", "person")])
@@ -93,6 +104,7 @@ def index_file(stat: FileStat, options: IndexOptions) -> VideoRecord | ScanFailu
             entities=entities,
             stats=features.stats,
             warnings=warnings,
+            media=media,
         )
     except MediaError as exc:
         return ScanFailure(stat, exc.one_line())

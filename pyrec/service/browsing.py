@@ -19,6 +19,7 @@ FACET_KINDS = {"folders": "folder", "collections": "collection", "genres": "genr
                "tags": "tag", "series": "series", "studios": "studio"}
 
 FRAME_CACHE = 8  # scaled frames kept (a few detail pages back and forth)
+FIRST_MOMENTS = 20  # moments a video's detail lists (search finds the rest)
 
 
 class Browsing:
@@ -37,6 +38,19 @@ class Browsing:
             "keyframes": [shapes.keyframe_json(k) for k in lib.keyframes(row.id)],
             "labels": [shapes.label_json(label) for label in lib.labels(row.id)],
             "entities": [shapes.entity_json(e) for e in lib.entities_of(row.id)],
+            **self._media(row.id),
+        }
+
+    def _media(self, video_id: int) -> shapes.MediaDetail:
+        """What the container carries: tags and streams, chapters, the first moments."""
+        lib = self.store.library
+        media = lib.media_info(video_id)
+        tracks = [t for t in media.streams if t.kind == "subtitle"] if media else []
+        return {
+            "media": shapes.media_json(media) if media else None,
+            "chapters": [shapes.moment_json(m) for m in lib.moments(video_id, "chapter")],
+            "subtitle_tracks": [shapes.track_json(t) for t in tracks],
+            "moments": [shapes.moment_json(m) for m in lib.moments(video_id, limit=FIRST_MOMENTS)],
         }
 
     def _watched_filter(self, watched: str | None, profile: str | None) -> dict[str, Any]:

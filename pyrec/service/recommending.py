@@ -15,6 +15,8 @@ from pyrec.service.behaviour import NOBODY, Behaviour
 from pyrec.service.store import Ref, Store
 from pyrec.service.warm import WarmRecommender
 
+MOMENTS_PER_CARD = 3  # where in a search hit its words are: the best few places
+
 
 def reason_json(reason: Reason) -> shapes.ReasonJson:
     return {"kind": reason.kind, "data": dict(reason.data), "weight": round(float(reason.weight), 4),
@@ -87,12 +89,25 @@ class Recommending:
         query = query.strip()
         if not query:
             return []
-        fts = [hit.video_id for hit in self.store.library.search(query, limit=max(n, 50))]
+        lib = self.store.library
+        limit = max(n, 50)
+        # A video whose own text matches ranks before one found only by a line
+        # of it; each says where its words are (the card's moments).
+        moments = lib.search_moments(query, limit=limit * MOMENTS_PER_CARD, per_video=MOMENTS_PER_CARD)
+        fts = list(dict.fromkeys([hit.video_id for hit in lib.search(query, limit=limit)]
+                                 + [hit.video_id for hit in moments]))
         vector = _embed_texts([query])[0]
         profile_id = self._answer_id(profile)
         with self.warm.searchable() as rec:
             recs = rec.search(query, query_vector=vector, fts=fts, n=n, profile=profile_id)
-        return self.cards(recs)[0]
+        cards = self.cards(recs)[0]
+        where: dict[int, list[shapes.MomentJson]] = {}
+        for hit in moments:
+            where.setdefault(hit.video_id, []).append(shapes.moment_json(hit.moment))
+        for card in cards:
+            if card["id"] in where:
+                card["moments"] = where[card["id"]]
+        return cards
 
     def dupes(self) -> list[shapes.DupeGroupJson]:
         lib = self.store.library

@@ -5,7 +5,7 @@ truncated file really plays. Media made with the ffmpeg tool."""
 from __future__ import annotations
 
 import shutil
-import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -45,12 +45,8 @@ title=Storm
 """
 
 
-def ffmpeg(*args: str) -> None:
-    subprocess.run(["ffmpeg", "-v", "error", "-y", *args], check=True, timeout=120)
-
-
 @pytest.fixture(scope="module")
-def film(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def film(tmp_path_factory: pytest.TempPathFactory, ffmpeg: Callable[..., None]) -> Path:
     """24 s of H.264 + AAC + an English SubRip track, tags and two chapters, in Matroska."""
     folder = tmp_path_factory.mktemp("container")
     (folder / "subs.srt").write_text(SRT)
@@ -121,7 +117,8 @@ def test_truncated_matroska_plays_only_what_it_holds(film: Path, tmp_path: Path,
 
 
 @pytest.mark.parametrize("share", [0.1, 0.5])
-def test_truncated_mp4_with_index_in_front(film: Path, tmp_path: Path, share: float) -> None:
+def test_truncated_mp4_with_index_in_front(film: Path, tmp_path: Path, share: float,
+                                           ffmpeg: Callable[..., None]) -> None:
     """The index (moov) promises every sample; the data stops early."""
     whole = tmp_path / "fast.mp4"
     ffmpeg("-i", str(film), "-map", "0:v", "-c", "copy", "-movflags", "+faststart", str(whole))
@@ -140,7 +137,7 @@ def test_unreadable_file_is_one_clear_error(tmp_path: Path) -> None:
     assert "\n" not in err.value.one_line()
 
 
-def test_audio_only_file_has_no_video_stream(tmp_path: Path) -> None:
+def test_audio_only_file_has_no_video_stream(tmp_path: Path, ffmpeg: Callable[..., None]) -> None:
     song = tmp_path / "song.m4a"
     ffmpeg("-f", "lavfi", "-i", "sine", "-t", "3", str(song))
     info = media.read_container(song)

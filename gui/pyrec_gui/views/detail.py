@@ -31,6 +31,7 @@ from pyrec_gui.widgets.frame_preview import FramePreview
 from pyrec_gui.widgets.keyframe_strip import HoverPreview, KeyframeStrip
 from pyrec_gui.workers import ServiceRunner, error_line
 
+from pyrec.clock import format_clock
 from pyrec.shapes import Card, EntityJson, VideoDetail
 
 if TYPE_CHECKING:
@@ -72,6 +73,26 @@ def human_size(size: int | None) -> str:
             return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
         value /= 1024
     return ""
+
+
+def media_rows(full: VideoDetail) -> list[tuple[str, str]]:
+    """What the container carries, as (title, rich text) rows: format,
+    chapters, subtitle tracks and the first lines with their times."""
+    rows: list[tuple[str, str]] = []
+    media = full.get("media")
+    if media and media["label"]:
+        rows.append(("Format", html.escape(media["label"])))
+    chapters = full.get("chapters") or []
+    if chapters:
+        rows.append(("Chapters", " · ".join(f"{format_clock(c['time'])} {html.escape(c['text'])}" for c in chapters)))
+    tracks = full.get("subtitle_tracks") or []
+    if tracks:
+        rows.append(("Subtitles", ", ".join(html.escape(f"{t['language'] or 'und'} {t['codec']}") for t in tracks)))
+    lines = [m for m in full.get("moments") or [] if m["kind"] != "chapter"][:5]
+    if lines:
+        rows.append(("Lines", "<br>".join(f'<span style="color:gray">{format_clock(m["time"])}</span> '
+                                          f"{html.escape(m['text'])}" for m in lines)))
+    return rows
 
 
 class DetailView(QWidget):
@@ -272,6 +293,7 @@ class DetailView(QWidget):
                 parts.append(f'<a href="{len(self._links) - 1}">{html.escape(lb["name"])}</a>'
                              f' <span style="color:gray">{lb["score"] * 100:.0f}%</span>')
             rows.append(("In the picture", " · ".join(parts)))
+        rows += media_rows(full)
         for r, (title, text) in enumerate(rows):
             head = label(title, "muted")
             head.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
