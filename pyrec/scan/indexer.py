@@ -87,7 +87,8 @@ def index_file(stat: FileStat, options: IndexOptions) -> VideoRecord | ScanFailu
             max_keyframes=options.max_keyframes,
             thumbnail_dir=options.thumbnail_dir,
         )
-        warnings = list(features.warnings)
+        # Feature warnings speak of "the file": name it, as every scan line does.
+        warnings = [w if w.startswith(f"{stat.path}: ") else f"{stat.path}: {w}" for w in features.warnings]
         text, entities = describe_text(stat.path, options.roots, warnings, media)
         embeddings = list(features.embeddings)
         if options.embed_text:
