@@ -237,6 +237,26 @@ CREATE TABLE settings (
 );
 """
 
+# v6: duplicates. Dense frame grids (many per second of a short clip) so two
+# copies align in time; groups in their own table, keyed by their members, so
+# a group the user dismissed stays dismissed while its members are unchanged.
+_V6_DUPLICATES = """
+CREATE TABLE frame_grids (
+    video_id INTEGER PRIMARY KEY REFERENCES videos(id) ON DELETE CASCADE,
+    step     REAL NOT NULL,
+    grids    BLOB NOT NULL
+);
+CREATE TABLE dupe_groups (
+    id        INTEGER PRIMARY KEY,
+    members   TEXT NOT NULL UNIQUE,
+    best      INTEGER NOT NULL,
+    pairs     TEXT NOT NULL DEFAULT '[]',
+    dismissed INTEGER NOT NULL DEFAULT 0,
+    found_at  REAL NOT NULL
+);
+DELETE FROM settings WHERE key = 'recommend.duplicate_groups';
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "catalogue: videos, texts, keyframes, embeddings, labels, entity graph", _V1_CATALOGUE),
     Migration(2, "full-text search over title, plot, people, tags, subtitles", _v2_search),
@@ -244,6 +264,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "library folders and settings", _V4_FOLDERS_SETTINGS),
     # NULL: the whole file plays (or it was scanned before this was measured).
     Migration(5, "damaged files: the seconds that really play", "ALTER TABLE videos ADD COLUMN playable REAL;"),
+    Migration(6, "duplicates: dense frame grids, groups with dismissals", _V6_DUPLICATES),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

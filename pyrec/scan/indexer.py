@@ -93,6 +93,7 @@ def index_file(stat: FileStat, options: IndexOptions) -> VideoRecord | ScanFailu
             entities=entities,
             stats=features.stats,
             warnings=warnings,
+            frame_grids=features.frame_grids,
         )
     except MediaError as exc:
         return ScanFailure(stat, exc.one_line())

@@ -1,0 +1,85 @@
+"""Dense frame grids: a 16x16 grey picture every fraction of a second.
+
+Sixteen keyframes picked by seeking cannot tell whether two videos are the
+same recording: a 2-second clip has one or two, and two copies get
+different frames picked. Here the video is decoded straight through (cheap
+for the short and medium videos where copies of one clip are common) and a
+16x16 area-averaged grey grid (256 bytes) is kept every `step` seconds from
+the start, so two copies line up frame by frame at a time offset (a trim,
+an added intro), and their motion can be compared, not just their look:
+one signer's 20 signs in one room differ in a handful of cells per frame,
+which no 64-bit pHash sees (they sit within 4-6 bits of each other).
+
+The same pass measures `detail`: the share of the picture's contrast in its
+top octave (what a half-size copy cannot hold). An upscale has almost none,
+so a bigger copy is not taken for a better one.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from pyrec.features.video import PathLike, VideoReader
+from pyrec.records import FrameGrids
+
+MIN_STEP = 0.1  # seconds: finer is no more telling and costs storage
+MAX_GRIDS = 240  # per video (60 KB); a longer video gets a coarser step
+MAX_SECONDS = 600.0  # longer videos are not decoded whole (keyframes only)
+DETAIL_FRAMES = 8  # frames the detail is measured on, spread over the video
+SIDE = 16
+
+
+def frame_grid(grey: np.ndarray) -> np.ndarray:
+    """256 bytes: the frame shrunk to 16x16 by area averaging."""
+    return cv2.resize(grey, (SIDE, SIDE), interpolation=cv2.INTER_AREA).ravel()
+
+
+def top_octave_share(grey: np.ndarray) -> float:
+    """Mean |frame - (frame halved and enlarged back)| over mean |frame - its mean|."""
+    h, w = grey.shape[:2]
+    if h < 4 or w < 4:
+        return 0.0
+    g = grey.astype(np.float32)
+    half = cv2.resize(g, (w // 2, h // 2), interpolation=cv2.INTER_AREA)
+    back = cv2.resize(half, (w, h), interpolation=cv2.INTER_LINEAR)
+    contrast = float(np.mean(np.abs(g - g.mean())))
+    return float(np.mean(np.abs(g - back))) / contrast if contrast > 1.0 else 0.0
+
+
+def step_for(duration: float) -> float:
+    return max(MIN_STEP, duration / MAX_GRIDS)
+
+
+def dense_grids(path: PathLike, duration: float, fps: float, *,
+                decode_threads: int = 1) -> tuple[FrameGrids | None, float | None]:
+    """(grids, detail); (None, None) for a video too long to decode whole or without a frame rate."""
+    if not (0 < duration <= MAX_SECONDS) or fps <= 0:
+        return None, None
+    step = step_for(duration)
+    every = max(1, int(round(duration * fps / DETAIL_FRAMES)))
+    grids: list[np.ndarray] = []
+    details: list[float] = []
+    with VideoReader(path, decode_threads=decode_threads) as video:
+        index = 0
+        next_time = 0.0
+        limit = int(duration * fps * 1.2) + 30  # a header lying about its length is not read forever
+        while index < limit and video.grab():
+            want_grid = index / fps + 1e-6 >= next_time
+            want_detail = index % every == every // 2
+            if want_grid or want_detail:
+                frame = video.retrieve()
+                if frame is not None:
+                    grey = cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY) if frame.ndim == 3 else frame
+                    if want_grid:
+                        # grid i belongs at i * step: a frame rate below 1/step repeats the picture
+                        while next_time <= index / fps + 1e-6:
+                            grids.append(frame_grid(grey))
+                            next_time += step
+                    if want_detail:
+                        details.append(top_octave_share(grey))
+            index += 1
+    if not grids:
+        return None, None
+    detail = float(np.median(details)) if details else None
+    return FrameGrids(step, np.stack(grids).astype(np.uint8)), detail
