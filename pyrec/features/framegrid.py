@@ -24,15 +24,32 @@ from pyrec.features.video import PathLike, VideoReader
 from pyrec.records import FrameGrids
 
 MIN_STEP = 0.1  # seconds: finer is no more telling and costs storage
-MAX_GRIDS = 240  # per video (60 KB); a longer video gets a coarser step
+MAX_GRIDS = 480  # per video (120 KB); a longer video gets a coarser step
 MAX_SECONDS = 600.0  # longer videos are not decoded whole (keyframes only)
 DETAIL_FRAMES = 8  # frames the detail is measured on, spread over the video
 SIDE = 16
 
 
+BAR = 24  # grey level: edge rows/columns darker than this everywhere are letterbox bars
+MAX_BAR = 0.25  # share of a side that may be cut as a bar
+
+
+def without_bars(grey: np.ndarray) -> np.ndarray:
+    """The picture inside black letterbox/pillarbox bars (a letterboxed copy
+    then grids like its original; what a dark scene loses, its copy loses too)."""
+    h, w = grey.shape[:2]
+    rows = np.flatnonzero(grey.max(axis=1) >= BAR)
+    cols = np.flatnonzero(grey.max(axis=0) >= BAR)
+    if rows.size == 0 or cols.size == 0:
+        return grey
+    top, bottom = min(int(rows[0]), int(h * MAX_BAR)), max(int(rows[-1]) + 1, h - int(h * MAX_BAR))
+    left, right = min(int(cols[0]), int(w * MAX_BAR)), max(int(cols[-1]) + 1, w - int(w * MAX_BAR))
+    return grey[top:bottom, left:right]
+
+
 def frame_grid(grey: np.ndarray) -> np.ndarray:
-    """256 bytes: the frame shrunk to 16x16 by area averaging."""
-    return cv2.resize(grey, (SIDE, SIDE), interpolation=cv2.INTER_AREA).ravel()
+    """256 bytes: the picture (bars cut off) shrunk to 16x16 by area averaging."""
+    return cv2.resize(without_bars(grey), (SIDE, SIDE), interpolation=cv2.INTER_AREA).ravel()
 
 
 def top_octave_share(grey: np.ndarray) -> float:

@@ -25,12 +25,12 @@ it uses, and keeps the rest):
 - in_library.py: detection input from a library; groups kept current
 """
 
-from pyrec.recommend.dupes.align import same_recording
+from pyrec.recommend.dupes.align import Verdict, same_recording, verdict
 from pyrec.recommend.dupes.best import best_copy
 from pyrec.recommend.dupes.candidates import candidate_pairs, dense_pairs, embedding_pairs
 from pyrec.recommend.dupes.copies import DupeIndex, group_of
 from pyrec.recommend.dupes.detect import find_duplicates, verify_pair
-from pyrec.recommend.dupes.grouping import cliques
+from pyrec.recommend.dupes.grouping import cliques, groups_of
 from pyrec.recommend.dupes.hashes import hamming_matrix, informative
 from pyrec.recommend.dupes.in_library import detect_in_library, library_groups, library_items
 from pyrec.recommend.dupes.items import DupeGroup, DupeItem
@@ -48,9 +48,11 @@ __all__ = [
     "DupeGroup",
     "DupeIndex",
     "DupeItem",
+    "Verdict",
     "best_copy",
     "candidate_pairs",
     "cliques",
+    "groups_of",
     "dense_pairs",
     "dismiss_group",
     "detect_in_library",
@@ -64,6 +66,7 @@ __all__ = [
     "library_items",
     "match_fraction",
     "same_recording",
+    "verdict",
     "store_groups",
     "stored_groups",
     "verify_pair",

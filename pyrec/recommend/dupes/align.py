@@ -33,9 +33,11 @@ STILL_DIFFERING = 0.01  # ... when the video barely moves (nothing else to tell 
 # 0.78: the margin is thin, so the other tests (cover, differing cells) stay.
 MIN_MOTION = 0.81
 LAG = 0.3  # seconds
+PARTS = 4  # the overlap is judged in this many parts, each must agree
 MOTION_FLOOR = 0.05  # rms change per cell (in spreads) below which a video counts as still
 MIN_COVER = 0.7  # share of the shorter video the overlap must cover (two trims of one clip overlap this much)
 MIN_FRAMES = 5  # aligned frames needed to say anything
+WHOLE = 0.95  # cover from which the shorter video is wholly inside the longer
 MIN_LENGTH_RATIO = 0.4  # a short excerpt of a long video is not a copy of it (a 3 s intro on a 2.6 s clip is)
 FLAT = 2.0  # grey levels: a frame with less spread (black, one colour) is no evidence
 
@@ -117,11 +119,17 @@ def _motion(a: DupeItem, b: DupeItem, za: np.ndarray, zb: np.ndarray, offset: fl
         hi = np.minimum(lo + 1, len(zb) - 1)
         f = (pos[rows] - lo)[:, None].astype(np.float32)
         x, y = za[rows], (1 - f) * zb[lo] + f * zb[hi]
-        what = _corr(x - x.mean(axis=0), y - y.mean(axis=0))
-        how = _corr(x[lag:] - x[:-lag], y[lag:] - y[:-lag])
-        if what is None or how is None:
-            continue
-        best = (what + how) / 2 if best is None else max(best, (what + how) / 2)
+        rx, ry = x - x.mean(axis=0), y - y.mean(axis=0)
+        dx, dy = x[lag:] - x[:-lag], y[lag:] - y[:-lag]
+        # Part by part (quarters): a shared intro or title sequence must not
+        # carry two different clips behind it; every part that moves must agree.
+        parts = []
+        for cut in np.array_split(np.arange(len(dx)), PARTS if len(dx) >= PARTS * MIN_FRAMES else 1):
+            what, how = _corr(rx[cut], ry[cut]), _corr(dx[cut], dy[cut])
+            if what is not None and how is not None:
+                parts.append((what + how) / 2)
+        if parts:
+            best = min(parts) if best is None else max(best, min(parts))
     return best
 
 
@@ -138,19 +146,41 @@ def align(a: DupeItem, b: DupeItem) -> Alignment | None:
     return Alignment(offset, p90, cover, _motion(a, b, za, zb, offset), frames)
 
 
-def same_recording(a: DupeItem, b: DupeItem) -> float | None:
-    """Evidence 0..1 that a and b are one recording (0 = not), None when
-    frame grids are missing on either side (then keyframes must decide)."""
+@dataclass(frozen=True)
+class Verdict:
+    evidence: float  # 0..1, 0 = not one recording
+    a_in_b: bool = False  # a is wholly inside b (b holds all of a: a trim of it, or b has an intro)
+    b_in_a: bool = False
+
+
+NOT_SHOWN = Verdict(0.0)
+
+
+def verdict(a: DupeItem, b: DupeItem) -> Verdict | None:
+    """Are a and b one recording, and is one wholly inside the other? None
+    when frame grids are missing on either side (then keyframes must decide)."""
     if a.frames is None or b.frames is None:
         return None
     la, lb = len(a.frames) * a.step, len(b.frames) * b.step
     if min(la, lb) < MIN_LENGTH_RATIO * max(la, lb):
-        return 0.0
+        return NOT_SHOWN
     found = align(a, b)
     if found is None or found.cover < MIN_COVER:
-        return 0.0
+        return NOT_SHOWN
     if found.motion is None:  # a still picture: only near-identical frames tell
-        return 1.0 - found.differing if found.differing <= STILL_DIFFERING else 0.0
-    if found.differing > MAX_DIFFERING or found.motion < MIN_MOTION:
-        return 0.0
-    return found.motion
+        if found.differing > STILL_DIFFERING:
+            return NOT_SHOWN
+        evidence = 1.0 - found.differing
+    elif found.differing > MAX_DIFFERING or found.motion < MIN_MOTION:
+        return NOT_SHOWN
+    else:
+        evidence = found.motion
+    inside = found.cover >= WHOLE  # the shorter one is wholly in the overlap
+    return Verdict(evidence, inside and la <= lb, inside and lb <= la)
+
+
+def same_recording(a: DupeItem, b: DupeItem) -> float | None:
+    """Evidence 0..1 that a and b are one recording (0 = not), None when
+    frame grids are missing on either side."""
+    found = verdict(a, b)
+    return None if found is None else found.evidence

@@ -1,5 +1,5 @@
 """Duplicate detection over a set of videos: candidate pairs (candidates.py),
-each verified (align.py on dense frame hashes; verify.py on keyframes when a
+each verified (align.py on dense frame grids; verify.py on keyframes when a
 side has none), verified pairs grouped without chaining (grouping.py), the
 best copy of each group picked (best.py).
 
@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pyrec.recommend.dupes.align import same_recording
+from pyrec.recommend.dupes.align import NOT_SHOWN, Verdict, verdict
 from pyrec.recommend.dupes.best import best_copy
 from pyrec.recommend.dupes.candidates import candidate_pairs, dense_pairs, embedding_pairs
-from pyrec.recommend.dupes.grouping import cliques
+from pyrec.recommend.dupes.grouping import groups_of
 from pyrec.recommend.dupes.hashes import informative
 from pyrec.recommend.dupes.items import DupeGroup, DupeItem
 from pyrec.recommend.dupes.verify import match_fraction
@@ -26,18 +26,19 @@ MIN_KEYFRAME_SECONDS = 30.0
 
 
 def verify_pair(a: DupeItem, b: DupeItem, *, max_hamming: int = 10, min_fraction: float = 0.6,
-                time_tolerance: float = 2.0) -> float:
-    """Evidence 0..1 that a and b are one recording; 0 = not shown."""
-    dense = same_recording(a, b)
+                time_tolerance: float = 2.0) -> Verdict:
+    """One recording? Frame grids decide when both have them, else keyframes
+    (which say nothing of one being wholly inside the other)."""
+    dense = verdict(a, b)
     if dense is not None:
         return dense
     if min(a.duration, b.duration) < MIN_KEYFRAME_SECONDS:
-        return 0.0
+        return NOT_SHOWN
     if min(int(informative(a.hashes).sum()), int(informative(b.hashes).sum())) < MIN_KEYFRAMES:
-        return 0.0
+        return NOT_SHOWN
     tol = max(time_tolerance, 0.02 * min(a.duration, b.duration))
     frac = match_fraction(a, b, max_hamming=max_hamming, time_tolerance=tol)
-    return frac if frac >= min_fraction else 0.0
+    return Verdict(frac) if frac >= min_fraction else NOT_SHOWN
 
 
 def find_duplicates(
@@ -52,13 +53,18 @@ def find_duplicates(
     pairs = candidate_pairs(items) | dense_pairs(items)
     pairs.update(embedding_pairs(items, threshold=embedding_threshold, index_factory=index_factory))
     evidence: dict[tuple[int, int], float] = {}
+    inside: set[tuple[int, int]] = set()  # (i, j): i is wholly inside j
     for i, j in sorted(pairs):
-        e = verify_pair(items[i], items[j], max_hamming=max_hamming, min_fraction=min_fraction,
+        v = verify_pair(items[i], items[j], max_hamming=max_hamming, min_fraction=min_fraction,
                         time_tolerance=time_tolerance)
-        if e > 0:
-            evidence[(i, j)] = e
+        if v.evidence > 0:
+            evidence[(i, j)] = v.evidence
+            if v.a_in_b:
+                inside.add((i, j))
+            if v.b_in_a:
+                inside.add((j, i))
     groups = []
-    for idx in cliques(evidence):
+    for idx in groups_of(evidence, inside):
         members = [items[i] for i in sorted(idx)]
         pairs_here = [(items[i].video_id, items[j].video_id, e) for (i, j), e in sorted(evidence.items())
                       if i in idx and j in idx]

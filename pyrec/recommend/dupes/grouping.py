@@ -1,10 +1,43 @@
-"""Groups from verified pairs, without chaining: every member of a group was
-verified against every other (A~B and B~C with A, C unverified never puts
-all three together, as connected components would)."""
+"""Groups from verified pairs, without chaining: every member was verified
+directly against the group's reference, one wholly inside the other (a
+trim of it, or it with an intro added: parts of one recording), or, where
+no such reference is, against every other member. A~B and B~C with A, C unverified
+never put all three together, as connected components would."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Set
+
+
+def _partners(verified: Mapping[tuple[int, int], float]) -> dict[int, dict[int, float]]:
+    partners: dict[int, dict[int, float]] = {}
+    for (i, j), e in verified.items():
+        partners.setdefault(i, {})[j] = e
+        partners.setdefault(j, {})[i] = e
+    return partners
+
+
+def groups_of(verified: Mapping[tuple[int, int], float], inside: Set[tuple[int, int]] = frozenset()) -> list[set[int]]:
+    """Disjoint groups of 2+ items. First around references: the item with
+    the most verified partners that it holds or is held by ((i, r) in
+    `inside`: i is wholly inside r) takes them all; then `cliques` on the
+    verified pairs left."""
+    holds: dict[int, set[int]] = {}  # r -> partners verified against r, one wholly inside the other
+    for i, r in inside:
+        if (min(i, r), max(i, r)) in verified:
+            holds.setdefault(r, set()).add(i)
+            holds.setdefault(i, set()).add(r)
+    taken: set[int] = set()
+    groups: list[set[int]] = []
+    for r in sorted(holds, key=lambda r: (-len(holds[r]), r)):
+        if r in taken:
+            continue
+        members = holds[r] - taken
+        if members:
+            groups.append({r} | members)
+            taken |= groups[-1]
+    rest = {(i, j): e for (i, j), e in verified.items() if i not in taken and j not in taken}
+    return groups + cliques(rest)
 
 
 def cliques(verified: Mapping[tuple[int, int], float]) -> list[set[int]]:
@@ -12,10 +45,7 @@ def cliques(verified: Mapping[tuple[int, int], float]) -> list[set[int]]:
     item with the most verified partners seeds a group, partners join in
     order of evidence if verified with every member already in; repeat on
     what is left."""
-    partners: dict[int, dict[int, float]] = {}
-    for (i, j), e in verified.items():
-        partners.setdefault(i, {})[j] = e
-        partners.setdefault(j, {})[i] = e
+    partners = _partners(verified)
     left = set(partners)
     groups: list[set[int]] = []
     while left:
