@@ -39,6 +39,7 @@ import numpy as np
 
 from pyrec.demo.clips import render_clip
 from pyrec.features.extract import extract_video_features
+from pyrec.features.framegrid import grids_for
 from pyrec.recommend.dupes import DupeGroup, DupeItem, find_duplicates
 
 HERE = Path(__file__).resolve().parent
@@ -102,7 +103,7 @@ def make_copy(src: Path, name: str, dst: Path) -> Path:
 def item(video_id: int, path: Path) -> DupeItem:
     f = extract_video_features(path, encoders=())
     p = f.probe
-    fh = f.frame_grids
+    fh = grids_for(path, p, f.stats, [])
     return DupeItem(video_id, np.array([k.phash for k in f.keyframes], np.int64), np.array([k.time for k in f.keyframes]),
                     duration=p.duration or 0.0, width=p.width or 0, height=p.height or 0, size=path.stat().st_size,
                     damaged=p.damaged, frames=None if fh is None else fh.grids, step=0.0 if fh is None else fh.step,

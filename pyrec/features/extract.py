@@ -20,7 +20,6 @@ from typing import NamedTuple
 from pyrec.clock import format_clock
 from pyrec.errors import MediaError, ModelError
 from pyrec.features.container import is_truncated, opened, playable_in
-from pyrec.features.framegrid import dense_grids
 from pyrec.features.keyframes import pick_from
 from pyrec.features.probe import probe_open
 from pyrec.features.stats import video_stats
@@ -29,7 +28,7 @@ from pyrec.features.thumbnails import write_thumbnail
 from pyrec.features.video import PathLike, VideoReader
 from pyrec.features.visual import VisualEncoder, labels_from_probs, video_embedding
 from pyrec.models import VISUAL_MODEL, load_user_specs
-from pyrec.records import Embedding, FrameGrids, Keyframe, Label, MediaProbe
+from pyrec.records import Embedding, Keyframe, Label, MediaProbe
 
 __all__ = ["VideoFeatures", "default_encoders", "embed_text_info", "extract_video_features"]
 
@@ -41,7 +40,6 @@ class VideoFeatures(NamedTuple):
     labels: list[Label]
     stats: dict[str, float]
     warnings: list[str]
-    frame_grids: FrameGrids | None = None  # dense, for duplicates (videos up to ten minutes)
 
 
 _encoders: tuple[int, tuple[VisualEncoder, ...], tuple[str, ...]] | None = None
@@ -116,16 +114,7 @@ def extract_video_features(path: PathLike, *, max_keyframes: int = 16, thumbnail
         warnings.append("no keyframes could be chosen")
 
     stats = video_stats(images, motion=picked.motion, cuts_per_minute=picked.cuts_per_minute)
-    # A second pass, straight through: dense hashes to align copies in time.
-    playing = _playable_part(info)
-    try:
-        frame_grids, detail = dense_grids(path, playing.duration or 0.0, playing.fps, decode_threads=decode_threads)
-    except MediaError as exc:  # costs duplicate evidence, never the video
-        frame_grids, detail = None, None
-        warnings.append(f"no dense frame hashes: {exc.reason}")
-    if detail is not None:
-        stats["detail"] = detail
-    return VideoFeatures(info, keyframes, embeddings, labels, stats, warnings, frame_grids)
+    return VideoFeatures(info, keyframes, embeddings, labels, stats, warnings)
 
 
 def check_container(path: PathLike) -> float | None:

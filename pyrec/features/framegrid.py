@@ -20,8 +20,9 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from pyrec.errors import MediaError
 from pyrec.features.video import PathLike, VideoReader
-from pyrec.records import FrameGrids
+from pyrec.records import FrameGrids, MediaProbe
 
 MIN_STEP = 0.1  # seconds: finer is no more telling and costs storage
 MAX_GRIDS = 480  # per video (120 KB); a longer video gets a coarser step
@@ -100,3 +101,17 @@ def dense_grids(path: PathLike, duration: float, fps: float, *,
         return None, None
     detail = float(np.median(details)) if details else None
     return FrameGrids(step, np.stack(grids).astype(np.uint8)), detail
+
+
+def grids_for(path: PathLike, probe: MediaProbe, stats: dict[str, float], warnings: list[str]) -> FrameGrids | None:
+    """Dense grids of a probed file (only the part that plays), its detail
+    added to `stats`; a file that fails here loses duplicate evidence, never
+    its place in the library (a warning says so)."""
+    try:
+        grids, detail = dense_grids(path, probe.playable or probe.duration or 0.0, probe.fps)
+    except MediaError as exc:
+        warnings.append(f"no frame grids for duplicates: {exc.reason}")
+        return None
+    if detail is not None:
+        stats["detail"] = detail
+    return grids

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 
 from pyrec.errors import MediaError, PyrecError
 from pyrec.features.extract import embed_text_info, extract_video_features
+from pyrec.features.framegrid import grids_for
 from pyrec.records import EntityRef, FileStat, ScanFailure, TextInfo, VideoRecord
 from pyrec.scan import names, nfo, subtitles
 
@@ -93,7 +94,7 @@ def index_file(stat: FileStat, options: IndexOptions) -> VideoRecord | ScanFailu
             entities=entities,
             stats=features.stats,
             warnings=warnings,
-            frame_grids=features.frame_grids,
+            frame_grids=grids_for(stat.path, features.probe, features.stats, warnings),  # for duplicates
         )
     except MediaError as exc:
         return ScanFailure(stat, exc.one_line())

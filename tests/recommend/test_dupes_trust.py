@@ -11,24 +11,27 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pyrec.features.extract import extract_video_features
+from pyrec.features.extract import VideoFeatures, extract_video_features
+from pyrec.features.framegrid import grids_for
 from pyrec.library import Library
 from pyrec.recommend import dupes
 from pyrec.recommend.dupes import DupeItem, find_duplicates, same_recording
-from pyrec.records import FileStat, TextInfo, VideoRecord
+from pyrec.records import FileStat, FrameGrids, TextInfo, VideoRecord
 
 
 def ffmpeg(*args: str) -> None:
     subprocess.run(["ffmpeg", "-v", "error", "-y", *args], check=True)
 
 
-def features(path: Path):  # type: ignore[no-untyped-def]
-    return extract_video_features(path, encoders=())  # no models: duplicates need none
+def features(path: Path) -> tuple[VideoFeatures, FrameGrids | None]:
+    """What a scan learns of a file, as the indexer gets it (no models: duplicates need none)."""
+    f = extract_video_features(path, encoders=())
+    return f, grids_for(path, f.probe, f.stats, f.warnings)
 
 
 def item(video_id: int, path: Path) -> DupeItem:
-    f = features(path)
-    p, g = f.probe, f.frame_grids
+    f, g = features(path)
+    p = f.probe
     assert g is not None
     return DupeItem(video_id, np.array([k.phash for k in f.keyframes], np.int64), np.array([k.time for k in f.keyframes]),
                     duration=p.duration, width=p.width, height=p.height, size=path.stat().st_size,
@@ -80,10 +83,10 @@ def test_no_chaining(sample_videos: Path, tmp_path: Path) -> None:
 
 
 def _record(path: Path, *, size_mtime: int = 1) -> VideoRecord:
-    f = features(path)
+    f, grids = features(path)
     return VideoRecord(file=FileStat(str(path), path.stat().st_size, size_mtime), probe=f.probe,
                        text=TextInfo(title=path.stem), keyframes=f.keyframes, stats=f.stats,
-                       frame_grids=f.frame_grids)
+                       frame_grids=grids)
 
 
 def test_a_dismissed_group_stays_dismissed_after_a_rescan(sample_videos: Path, tmp_path: Path) -> None:
