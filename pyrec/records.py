@@ -148,7 +148,7 @@ class VideoRecord:
     entities: list[EntityRef] = field(default_factory=list)
     stats: dict[str, float] = field(default_factory=dict)  # colour, brightness, motion
     warnings: list[str] = field(default_factory=list)  # non-fatal: a bad .nfo, no keyframes
-    frame_grids: FrameGrids | None = None  # dense grids (videos up to ten minutes), for duplicates
+    frame_grids: FrameGrids | None = None  # dense grids (short and medium videos), for duplicates
 
 
 @dataclass(frozen=True)

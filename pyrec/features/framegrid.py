@@ -26,7 +26,11 @@ from pyrec.records import FrameGrids, MediaProbe
 
 MIN_STEP = 0.1  # seconds: finer is no more telling and costs storage
 MAX_GRIDS = 480  # per video (120 KB); a longer video gets a coarser step
-MAX_SECONDS = 600.0  # longer videos are not decoded whole (keyframes only)
+# Decoding whole is for short and medium videos (where copies of one clip are
+# common): longer or heavier ones keep to their keyframes, so a scan of films
+# never decodes a film end to end.
+MAX_SECONDS = 180.0
+MAX_WORK = 2_500_000_000  # frames x pixels: ~90 s of 720p30, ~40 s of 1080p30, 3 min of 480p30
 DETAIL_FRAMES = 8  # frames the detail is measured on, spread over the video
 SIDE = 16
 
@@ -69,10 +73,10 @@ def step_for(duration: float) -> float:
     return max(MIN_STEP, duration / MAX_GRIDS)
 
 
-def dense_grids(path: PathLike, duration: float, fps: float, *,
+def dense_grids(path: PathLike, duration: float, fps: float, *, pixels: int = 0,
                 decode_threads: int = 1) -> tuple[FrameGrids | None, float | None]:
-    """(grids, detail); (None, None) for a video too long to decode whole or without a frame rate."""
-    if not (0 < duration <= MAX_SECONDS) or fps <= 0:
+    """(grids, detail); (None, None) for a video too long or heavy to decode whole, or without a frame rate."""
+    if not (0 < duration <= MAX_SECONDS) or fps <= 0 or duration * fps * pixels > MAX_WORK:
         return None, None
     step = step_for(duration)
     every = max(1, int(round(duration * fps / DETAIL_FRAMES)))
@@ -108,7 +112,8 @@ def grids_for(path: PathLike, probe: MediaProbe, stats: dict[str, float], warnin
     added to `stats`; a file that fails here loses duplicate evidence, never
     its place in the library (a warning says so)."""
     try:
-        grids, detail = dense_grids(path, probe.playable or probe.duration or 0.0, probe.fps)
+        grids, detail = dense_grids(path, probe.playable or probe.duration or 0.0, probe.fps,
+                                    pixels=(probe.width or 0) * (probe.height or 0))
     except MediaError as exc:
         warnings.append(f"no frame grids for duplicates: {exc.reason}")
         return None

@@ -1,12 +1,14 @@
 """Near-duplicate videos: the same content re-encoded, resized or trimmed.
 
-Evidence is dense frame hashes (a 256-bit hash every 0.1-2 s) aligned in
-time over the overlap, an offset allowed (a trim, an added intro) and the
-durations consistent with it; videos without dense hashes (longer than ten
-minutes) fall back on keyframe pHashes with enough keyframes. Candidates
-come from exact hash bands and from the embedding index, so the work is far
-below all pairs; embedding cosine never makes a duplicate by itself. Groups
-hold only members verified pairwise (no chaining); the best copy is intact,
+Evidence is dense frame grids (a 16x16 grey picture every 0.1 s or more)
+aligned in time over the overlap, an offset allowed (a trim, an added
+intro), durations consistent with it, and the same motion part by part;
+videos without grids (too long or heavy to decode whole: see
+pyrec.features.framegrid) fall back on keyframe pHashes, and only when 30 s
+or longer with 5+ keyframes. Candidates come from exact hash bands and from
+the embedding index, so the work is far below all pairs; embedding cosine
+never makes a duplicate by itself. Group members are verified against the
+group's reference or pairwise (no chaining); the best copy is intact,
 complete, of real detail (an upscale is not), then bits per pixel.
 
 The parts, one job each (a rework of detection replaces detect.py and what
@@ -15,9 +17,9 @@ it uses, and keeps the rest):
 - items.py: the data types (DupeItem in, DupeGroup out)
 - hashes.py: keyframe-hash helpers (informative hashes, hamming distances)
 - candidates.py: candidate pairs (hash band index, embedding neighbours)
-- align.py: same recording? dense frame hashes aligned in time (trims, intros)
-- verify.py: keyframe verification, for videos without dense hashes
-- grouping.py: groups of pairwise-verified members (no chaining)
+- align.py: same recording? dense frame grids aligned in time (trims, intros)
+- verify.py: keyframe verification, for videos without frame grids
+- grouping.py: groups around a verified reference, or pairwise verified (no chaining)
 - best.py: the copy to keep (intact, complete, real detail, bits per pixel)
 - detect.py: find_duplicates: candidates -> verification -> groups
 - copies.py: groups over catalogue positions for serving (DupeIndex, group_of)
