@@ -376,14 +376,19 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 def cmd_dupes(args: argparse.Namespace) -> int:
     with PyrecService(args.db) as service:
+        if args.dismiss is not None:
+            if not service.dismiss_duplicates(args.dismiss):
+                raise PyrecError(f"no duplicate group {args.dismiss} (see `pyrec dupes` for the group numbers)")
+            out.print(f"group {args.dismiss} dismissed: it is no longer shown, and stays so while its videos are unchanged")
+            return 0
         groups = service.dupes()
     if args.json:
         _emit_json(groups)
         return 0
     if not groups:
         out.print("no near-duplicates found")
-    for n, group in enumerate(groups, 1):
-        out.print(f"group {n}: {group['reason']}")
+    for group in groups:
+        out.print(f"group {group['id']}: {group['reason']}")
         for item in group["items"]:
             mark = "keep" if item["id"] == group["keep"] else "    "
             out.print(f"  {mark} {item['id']:>5}  {item['width']}x{item['height']}  {item['path']}")
@@ -536,7 +541,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = with_profile(add("search", cmd_search, "find videos by words (titles, plots, people, subtitles, what is seen)"))
     p.add_argument("query")
     p.add_argument("-n", type=int, default=20)
-    add("dupes", cmd_dupes, "near-duplicate videos (re-encodes, resizes, trims), best copy suggested")
+    p = add("dupes", cmd_dupes, "near-duplicate videos (re-encodes, resizes, trims), best copy suggested")
+    p.add_argument("--dismiss", type=int, metavar="GROUP", help="these are not copies: stop showing group GROUP")
     p = add("eval", cmd_eval, "offline evaluation: on MovieLens data or on this library's own history")
     p.add_argument("source", choices=("movielens", "library"))
     p.add_argument("dir", nargs="?", help="with movielens: the ml-latest-small folder")

@@ -130,6 +130,15 @@ class Embedding:
     vector: np.ndarray  # float32, 1-D; video-level (keyframe vectors are pooled)
 
 
+@dataclass(frozen=True)
+class FrameGrids:
+    """A tiny grey picture every `step` seconds from the start (dense, so two
+    copies can be aligned in time frame by frame, trims included)."""
+
+    step: float  # seconds between grids
+    grids: np.ndarray  # uint8 [n, 256]: 16x16 area-averaged grey
+
+
 @dataclass
 class VideoRecord:
     """Everything scan learned about one file, stored in one transaction."""
@@ -144,6 +153,7 @@ class VideoRecord:
     stats: dict[str, float] = field(default_factory=dict)  # colour, brightness, motion
     warnings: list[str] = field(default_factory=list)  # non-fatal: a bad .nfo, no keyframes
     media: MediaText | None = None  # what the container carries; None when FFmpeg could not read it
+    frame_grids: FrameGrids | None = None  # dense grids (short and medium videos), for duplicates
 
 
 @dataclass(frozen=True)

@@ -175,6 +175,7 @@ class DupePair(TypedDict):
 
 
 class DupeGroupJson(TypedDict):
+    id: int | None  # the stored group (for `dismiss`)
     items: list[Card]
     keep: int  # the copy suggested to keep
     reason: str

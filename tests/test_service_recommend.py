@@ -134,7 +134,7 @@ def test_dupes_groups_the_resized_copy(service: PyrecService) -> None:
     paths = sorted(Path(i["path"]).name for i in groups[0]["items"])
     assert paths == ["Tidewater.2019.mp4", "tidewater_480p.mp4"]
     keep = next(i for i in groups[0]["items"] if i["id"] == groups[0]["keep"])
-    assert (keep["width"], keep["height"]) == (640, 480)  # the larger copy
+    assert (keep["width"], keep["height"]) == (320, 240)  # the 480p copy is an upscale of it: no more detail
 
 
 def test_incognito_session_leaves_recommendations_untouched(service: PyrecService) -> None:

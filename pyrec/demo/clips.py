@@ -151,3 +151,27 @@ def render_clip(
     finally:
         writer.release()
     return path
+
+
+def resized_copy(src: str | Path, dst: str | Path, scale: float) -> Path:
+    """A real copy of `src` at another size (every frame resized, re-encoded
+    as mp4v), as a download at another resolution is: the same recording.
+    (Rendering the style again at another size is not: its motion is drawn
+    in pixels, so it moves differently.)"""
+    dst = Path(dst)
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    cap = cv2.VideoCapture(str(src))
+    fps = cap.get(cv2.CAP_PROP_FPS) or 12.0
+    w = int(cap.get(cv2.CAP_PROP_FRAME_WIDTH) * scale) // 2 * 2
+    h = int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT) * scale) // 2 * 2
+    writer = cv2.VideoWriter(str(dst), cv2.VideoWriter_fourcc(*"mp4v"), fps, (w, h))  # type: ignore[attr-defined]
+    try:
+        while True:
+            ok, frame = cap.read()
+            if not ok:
+                break
+            writer.write(cv2.resize(frame, (w, h), interpolation=cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA))
+    finally:
+        cap.release()
+        writer.release()
+    return dst

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from pyrec.demo.clips import render_clip
+from pyrec.demo.clips import render_clip, resized_copy
 
 
 @dataclass(frozen=True)
@@ -131,7 +131,7 @@ def build_sample_library(root: str | Path, *, seconds: float = 4.0, size: tuple[
     original = next(item for item in CATALOGUE if item.title == DUPLICATED_TITLE)
     copy = root / "Downloads" / "tidewater_480p.mp4"
     if not copy.exists():
-        render_clip(copy, original.style, seconds=seconds, size=(size[0] * 2, size[1] * 2), seed=original.seed)
+        resized_copy(root / original.relpath, copy, 2.0)
     clips.append(copy)
 
     show_dir = root / "Series" / SERIES_NAME

@@ -11,6 +11,7 @@ from pyrec.library import connection
 
 from pyrec.library.behaviour import BehaviourStore
 from pyrec.library.content import ContentReads
+from pyrec.library.duplicates import DuplicateStore
 from pyrec.library.migrations import user_version
 from pyrec.library.moments import MomentReads
 from pyrec.library.rows import LibraryStats
@@ -18,7 +19,7 @@ from pyrec.library.settings import SettingsStore
 from pyrec.library.videos import VideoStore
 
 
-class Library(VideoStore, ContentReads, MomentReads, BehaviourStore, SettingsStore):
+class Library(VideoStore, ContentReads, MomentReads, BehaviourStore, SettingsStore, DuplicateStore):
     """``with Library.open(path) as lib: ...`` — see the mixins for the calls.
 
     Every call is one transaction; writers in other processes wait (up to the

@@ -282,6 +282,26 @@ CREATE TRIGGER moments_search_update AFTER UPDATE OF text ON moments BEGIN
 END;
 """
 
+# v7: duplicates. Dense frame grids (many per second of a short clip) so two
+# copies align in time; groups in their own table, keyed by their members, so
+# a group the user dismissed stays dismissed while its members are unchanged.
+_V7_DUPLICATES = """
+CREATE TABLE frame_grids (
+    video_id INTEGER PRIMARY KEY REFERENCES videos(id) ON DELETE CASCADE,
+    step     REAL NOT NULL,
+    grids    BLOB NOT NULL
+);
+CREATE TABLE dupe_groups (
+    id        INTEGER PRIMARY KEY,
+    members   TEXT NOT NULL UNIQUE,
+    best      INTEGER NOT NULL,
+    pairs     TEXT NOT NULL DEFAULT '[]',
+    dismissed INTEGER NOT NULL DEFAULT 0,
+    found_at  REAL NOT NULL
+);
+DELETE FROM settings WHERE key = 'recommend.duplicate_groups';
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "catalogue: videos, texts, keyframes, embeddings, labels, entity graph", _V1_CATALOGUE),
     Migration(2, "full-text search over title, plot, people, tags, subtitles", _v2_search),
@@ -291,6 +311,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "damaged files: the seconds that really play", "ALTER TABLE videos ADD COLUMN playable REAL;"),
     Migration(6, "moments (chapters, subtitle cues) with full-text search; container tags and streams",
               _V6_MOMENTS),
+    Migration(7, "duplicates: dense frame grids, groups with dismissals", _V7_DUPLICATES),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

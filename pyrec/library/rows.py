@@ -35,6 +35,18 @@ class VideoInfo:
 
 
 @dataclass(frozen=True)
+class DupeGroupRow:
+    """A stored duplicate group: members (ascending ids), the copy to keep,
+    the verified pairs (a, b, evidence) and whether the user dismissed it."""
+
+    id: int
+    members: list[int]
+    best: int
+    pairs: list[tuple[int, int, float]]
+    dismissed: bool
+
+
+@dataclass(frozen=True)
 class VideoEntity:
     """One edge from a video to a graph node, as stored."""
 

@@ -39,7 +39,8 @@ from pyrec.records import (
 # Child tables replaced wholesale when a file is scanned again. Each edge or
 # text change re-indexes the video's search row (a trigger); with the long
 # subtitle text gone first and added last, those re-indexes stay cheap.
-_CHILD_TABLES = ("texts", "keyframes", "labels", "embeddings", "video_entities", "moments", "media_info")
+_CHILD_TABLES = ("texts", "keyframes", "labels", "embeddings", "video_entities", "moments", "media_info",
+                 "frame_grids")
 
 _ORDERS = {
     "id": "v.id",
@@ -116,6 +117,9 @@ class VideoStore(LibraryBase):
                 "ON CONFLICT DO UPDATE SET score = max(score, excluded.score)",
                 [(video_id, clean_text(lb.name), lb.score, clean_text(lb.source)) for lb in record.labels],
             )
+            if record.frame_grids is not None:
+                conn.execute("INSERT INTO frame_grids (video_id, step, grids) VALUES (?, ?, ?)",
+                             (video_id, record.frame_grids.step, record.frame_grids.grids.tobytes()))
             self._insert_vectors(conn, video_id, vectors)
             self._insert_edges(conn, video_id, edges)
             self._insert_text(conn, video_id, t)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 
 from pyrec.errors import MediaError, PyrecError
 from pyrec.features.extract import embed_text_info, extract_media
+from pyrec.features.framegrid import grids_for
 from pyrec.features.media_text import subtitle_digest
 from pyrec.records import EntityRef, FileStat, MediaText, ScanFailure, TextInfo, VideoRecord
 from pyrec.scan import names, nfo, subtitles
@@ -106,6 +107,7 @@ def index_file(stat: FileStat, options: IndexOptions) -> VideoRecord | ScanFailu
             stats=features.stats,
             warnings=warnings,
             media=media,
+            frame_grids=grids_for(stat.path, features.probe, features.stats, warnings),  # for duplicates
         )
     except MediaError as exc:
         return ScanFailure(stat, exc.one_line())

@@ -240,6 +240,12 @@ class PyrecService:
         copies of a video as that one video."""
         return self._recommending.dupes()
 
+    def dismiss_duplicates(self, group_id: int) -> bool:
+        """The user says group `group_id` is not copies to clean up: it is no
+        longer shown nor merged in recommendations, and stays dismissed after
+        a rescan while its members are unchanged. False if there is no such group."""
+        return self._warm.dismiss_group(group_id)
+
     def refresh_duplicates(self, *, force: bool = False) -> int:
         """Find the near-duplicate groups of the library as it is now (unless
         the stored ones are current, or with `force`), store them in the

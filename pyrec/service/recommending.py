@@ -120,6 +120,7 @@ class Recommending:
             items = [shapes.card_json(videos[v] if v in videos else lib.video(v), thumbs.get(v)) for v in g.video_ids]
             best = next(v for v in items if v["id"] == g.best)
             out.append({
+                "id": g.id,
                 "items": items,
                 "keep": g.best,
                 "reason": f"keep {best['width']}x{best['height']}, {best['duration'] or 0:.0f}s, "

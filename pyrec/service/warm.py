@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from pyrec.recommend.dupes import DupeGroup, detect_in_library, library_fingerprint, stored_groups
+from pyrec.recommend.dupes import DupeGroup, detect_in_library, dismiss_group, library_fingerprint, stored_groups
 from pyrec.recommend.engine import Recommender
 from pyrec.service.behaviour import StoredEvent
 from pyrec.service.name_vectors import NameVectors
@@ -164,12 +164,25 @@ class WarmRecommender:
                 groups = detect_in_library(lib)
             else:
                 return groups
+        self._hand_over(groups)
+        return groups
+
+    def _hand_over(self, groups: list[DupeGroup]) -> None:
         with self._lock:
             rec = self._recommender
             if rec is not None and not self._stale:
                 rec.set_duplicates(groups)
                 rec.duplicates_current = True
-        return groups
+
+    def dismiss_group(self, group_id: int) -> bool:
+        """Dismiss a stored group and hand the rest to the warm recommender."""
+        lib = self.store.library
+        with self._dupes_lock:
+            if not dismiss_group(lib, group_id):
+                return False
+            groups = stored_groups(lib)[1]
+        self._hand_over(groups)
+        return True
 
     def close(self) -> None:
         # A retrain still fitting would outlive the service (and may be inside

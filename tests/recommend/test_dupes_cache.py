@@ -113,8 +113,7 @@ def test_fingerprint_follows_what_detection_reads(library: Library) -> None:
     assert not changed()
 
 
-def test_unreadable_stored_groups_are_found_again(library: Library) -> None:
-    library.set_setting(dupes.GROUPS_SETTING, "{not json")
+def test_never_stored_groups_are_found(library: Library) -> None:
     assert dupes.stored_groups(library) == (None, [])
     groups, current = dupes.library_groups(library, detect_below=100)
     assert [g.video_ids for g in groups] == [[1, 2]] and current

@@ -26,25 +26,49 @@ def candidate_pairs(items: Sequence[DupeItem], *, max_bucket: int = 64) -> set[t
     share next to no key, and the work is one sort of 6 keys per keyframe
     (single 16-bit bands are shared by chance by tens of millions of pairs
     at 100k videos, whose counting took 25 s)."""
-    n = len(items)
+    keys = []
+    for it in items:
+        h = np.asarray(it.hashes, np.int64).ravel()
+        h = h[informative(h)].view(np.uint64)
+        bands = [((h >> np.uint64(16 * b)) & np.uint64(0xFFFF)).astype(np.int64) for b in range(4)]
+        # key: band pair in the high bits, its 32-bit value below
+        keys.append(np.concatenate([(c << 32) | (bands[a] << 16) | bands[b] for c, (a, b) in enumerate(_BAND_PAIRS)]))
+    return shared_key_pairs(keys, max_bucket=max_bucket)
+
+
+def dense_pairs(items: Sequence[DupeItem], *, max_bucket: int = 64) -> set[tuple[int, int]]:
+    """Pairs of videos with a dense frame grid each whose 256-bit hashes
+    (cell above the frame's median) agree exactly on one of eight 32-bit
+    bands (a copy flips a few of the 256 bits, so most of its frames keep
+    several bands whole, trims included)."""
+    keys = []
+    for it in items:
+        f = it.frames
+        if f is None or len(f) == 0:
+            keys.append(np.zeros(0, np.int64))
+            continue
+        bits = np.packbits(f > np.median(f, axis=1, keepdims=True), axis=1)  # [n, 32]
+        words = np.ascontiguousarray(bits).view(">u4").astype(np.int64)  # [n, 8]
+        keys.append((np.arange(8, dtype=np.int64)[None, :] << 32 | words).ravel())
+    return shared_key_pairs(keys, max_bucket=max_bucket)
+
+
+def shared_key_pairs(keys: Sequence[np.ndarray], *, max_bucket: int = 64) -> set[tuple[int, int]]:
+    """Pairs (i < j) of owners that share a key (int64, below 2**35). A key
+    shared by more than `max_bucket` owners is a common pattern, not evidence."""
+    n = len(keys)
     if n < 2:
         return set()
-    lengths = np.fromiter((np.size(it.hashes) for it in items), np.int64, n)
+    lengths = np.fromiter((k.size for k in keys), np.int64, n)
     if not lengths.any():
         return set()
-    hashes = np.concatenate([np.asarray(it.hashes, np.int64).ravel() for it in items])
     owner = np.repeat(np.arange(n, dtype=np.int64), lengths)
-    keep = informative(hashes)
-    h, owner = hashes[keep].view(np.uint64), owner[keep]
-    bands = [((h >> np.uint64(16 * b)) & np.uint64(0xFFFF)).astype(np.int64) for b in range(4)]
-    # key: band pair in the high bits, its 32-bit value below, the video last
-    keys = np.concatenate([((c << 32) | (bands[a] << 16) | bands[b]) * n + owner for c, (a, b) in enumerate(_BAND_PAIRS)])
-    entries = sorted_unique(keys)  # one entry per (bucket, video), sorted by bucket then video
+    entries = sorted_unique(np.concatenate(keys) * n + owner)  # one entry per (bucket, owner), sorted
     bucket, video = entries // n, entries % n
     starts = np.flatnonzero(np.r_[True, bucket[1:] != bucket[:-1]])
     sizes = np.diff(np.r_[starts, bucket.size])
     lo_parts, hi_parts = [], []
-    for size in np.unique(sizes[(sizes > 1) & (sizes <= max_bucket)]).tolist():  # a huge bucket is a common pattern, not evidence
+    for size in np.unique(sizes[(sizes > 1) & (sizes <= max_bucket)]).tolist():
         first = starts[sizes == size]
         iu, ju = np.triu_indices(size, 1)
         lo_parts.append(video[first[:, None] + iu[None, :]].ravel())  # videos ascend within a bucket

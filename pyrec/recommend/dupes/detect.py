@@ -1,32 +1,44 @@
 """Duplicate detection over a set of videos: candidate pairs (candidates.py),
-each verified (verify.py), the verified pairs joined into groups
-(connected components) with the best copy of each picked."""
+each verified (align.py on dense frame grids; verify.py on keyframes when a
+side has none), verified pairs grouped without chaining (grouping.py), the
+best copy of each group picked (best.py).
+
+Embedding cosine only proposes candidates: it never makes a duplicate."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 
-from pyrec.recommend.dupes.candidates import candidate_pairs, embedding_pairs
+from pyrec.recommend.dupes.align import NOT_SHOWN, Verdict, verdict
+from pyrec.recommend.dupes.best import best_copy
+from pyrec.recommend.dupes.candidates import candidate_pairs, dense_pairs, embedding_pairs
+from pyrec.recommend.dupes.grouping import groups_of
+from pyrec.recommend.dupes.hashes import informative
 from pyrec.recommend.dupes.items import DupeGroup, DupeItem
 from pyrec.recommend.dupes.verify import match_fraction
 from pyrec.recommend.vectors import IndexFactory
 
+# Keyframes alone (no dense hashes on a side: a long video, or scanned before
+# dense hashes) decide only for videos this long with this many informative
+# keyframes each: the few keyframes of a short clip match any look-alike.
+MIN_KEYFRAMES = 5
+MIN_KEYFRAME_SECONDS = 30.0
 
-class _UnionFind:
-    def __init__(self, n: int) -> None:
-        self.parent = list(range(n))
 
-    def find(self, x: int) -> int:
-        while self.parent[x] != x:
-            self.parent[x] = self.parent[self.parent[x]]
-            x = self.parent[x]
-        return x
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
+def verify_pair(a: DupeItem, b: DupeItem, *, max_hamming: int = 10, min_fraction: float = 0.6,
+                time_tolerance: float = 2.0) -> Verdict:
+    """One recording? Frame grids decide when both have them, else keyframes
+    (which say nothing of one being wholly inside the other)."""
+    dense = verdict(a, b)
+    if dense is not None:
+        return dense
+    if min(a.duration, b.duration) < MIN_KEYFRAME_SECONDS:
+        return NOT_SHOWN
+    if min(int(informative(a.hashes).sum()), int(informative(b.hashes).sum())) < MIN_KEYFRAMES:
+        return NOT_SHOWN
+    tol = max(time_tolerance, 0.02 * min(a.duration, b.duration))
+    frac = match_fraction(a, b, max_hamming=max_hamming, time_tolerance=tol)
+    return Verdict(frac) if frac >= min_fraction else NOT_SHOWN
 
 
 def find_duplicates(
@@ -35,36 +47,27 @@ def find_duplicates(
     max_hamming: int = 10,
     min_fraction: float = 0.6,
     time_tolerance: float = 2.0,
-    embedding_threshold: float = 0.97,  # embeddings this close are a candidate pair
-    embedding_only_threshold: float | None = None,  # ... and, if set, a duplicate even without hash evidence
+    embedding_threshold: float = 0.97,  # embeddings this close are a candidate pair (never evidence)
     index_factory: IndexFactory | None = None,
 ) -> list[DupeGroup]:
-    pairs = candidate_pairs(items)
-    emb_sim = embedding_pairs(items, threshold=embedding_threshold, index_factory=index_factory)
-    pairs.update(emb_sim)
-
-    uf = _UnionFind(len(items))
-    evidence: list[tuple[int, int, float]] = []
+    pairs = candidate_pairs(items) | dense_pairs(items)
+    pairs.update(embedding_pairs(items, threshold=embedding_threshold, index_factory=index_factory))
+    evidence: dict[tuple[int, int], float] = {}
+    inside: set[tuple[int, int]] = set()  # (i, j): i is wholly inside j
     for i, j in sorted(pairs):
-        a, b = items[i], items[j]
-        tol = max(time_tolerance, 0.02 * min(a.duration, b.duration))
-        frac = match_fraction(a, b, max_hamming=max_hamming, time_tolerance=tol)
-        sim = emb_sim.get((i, j), -1.0)
-        if frac >= min_fraction or (embedding_only_threshold is not None and sim >= embedding_only_threshold):
-            uf.union(i, j)
-            evidence.append((i, j, max(frac, sim)))
-
-    members: dict[int, list[int]] = defaultdict(list)
-    for i in sorted({i for pair in evidence for i in pair[:2]}):  # ascending: ties keep the first
-        members[uf.find(i)].append(i)
-    by_root: dict[int, list[tuple[int, int, float]]] = defaultdict(list)
-    for i, j, e in evidence:
-        by_root[uf.find(i)].append((items[i].video_id, items[j].video_id, e))
+        v = verify_pair(items[i], items[j], max_hamming=max_hamming, min_fraction=min_fraction,
+                        time_tolerance=time_tolerance)
+        if v.evidence > 0:
+            evidence[(i, j)] = v.evidence
+            if v.a_in_b:
+                inside.add((i, j))
+            if v.b_in_a:
+                inside.add((j, i))
     groups = []
-    for root, idx in members.items():
-        # An intact copy beats a damaged one whatever its resolution.
-        best = max(idx, key=lambda i: (not items[i].damaged, items[i].width * items[i].height, items[i].bitrate,
-                                       items[i].duration, items[i].size))
-        groups.append(DupeGroup(sorted(items[i].video_id for i in idx), items[best].video_id, by_root[root]))
+    for idx in groups_of(evidence, inside):
+        members = [items[i] for i in sorted(idx)]
+        pairs_here = [(items[i].video_id, items[j].video_id, e) for (i, j), e in sorted(evidence.items())
+                      if i in idx and j in idx]
+        groups.append(DupeGroup(sorted(m.video_id for m in members), best_copy(members).video_id, pairs_here))
     groups.sort(key=lambda g: g.video_ids[0])
     return groups

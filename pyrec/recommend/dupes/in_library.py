@@ -16,16 +16,20 @@ if TYPE_CHECKING:
 
 
 def library_items(lib: Library) -> list[DupeItem]:
-    """Detection input for every 'ok' video: keyframe hashes (one bulk read), size and shape."""
+    """Detection input for every 'ok' video: keyframe and dense hashes (a bulk
+    read each), size, shape, codec and detail."""
     keyframes = lib.all_keyframe_hashes()
+    dense = lib.all_frame_grids()
     empty = (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64))
     items = []
     for v in lib.videos("ok"):
         hashes, times = keyframes.get(v.id, empty)
         p = v.probe
+        step, frames = dense.get(v.id, (0.0, None))
         items.append(DupeItem(v.id, hashes, times, duration=(p.duration or 0.0) if p else 0.0,
                               width=(p.width or 0) if p else 0, height=(p.height or 0) if p else 0, size=v.file.size or 0,
-                              damaged=bool(p and p.damaged)))
+                              damaged=bool(p and p.damaged), frames=frames, step=step, detail=v.stats.get("detail"),
+                              codec=(p.codec or "") if p else "", fps=(p.fps or 0.0) if p else 0.0))
     return items
 
 
@@ -33,9 +37,7 @@ def detect_in_library(lib: Library) -> list[DupeGroup]:
     """Find the groups of the library as it is now and store them (with the
     fingerprint read first, so a scan writing meanwhile leaves them stale)."""
     fingerprint = library_fingerprint(lib)
-    groups = find_duplicates(library_items(lib))
-    store_groups(lib, fingerprint, groups)
-    return groups
+    return store_groups(lib, fingerprint, find_duplicates(library_items(lib)))
 
 
 def library_groups(lib: Library, *, detect_below: int | None = None) -> tuple[list[DupeGroup], bool]:

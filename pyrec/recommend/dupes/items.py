@@ -19,10 +19,19 @@ class DupeItem:
     size: int = 0  # bytes
     embedding: np.ndarray | None = None  # unit-length video embedding
     damaged: bool = False  # truncated: plays less than its claimed duration
+    frames: np.ndarray | None = None  # uint8 [n, 256] dense 16x16 grey grids (pyrec.features.framegrid)
+    step: float = 0.0  # seconds between dense grids
+    detail: float | None = None  # share of contrast in the top octave (an upscale has ~none)
+    codec: str = ""
+    fps: float = 0.0
 
     @property
     def bitrate(self) -> float:
         return 8.0 * self.size / self.duration if self.duration > 0 else 0.0
+
+    @property
+    def pixels(self) -> int:
+        return self.width * self.height
 
 
 @dataclass
@@ -30,7 +39,14 @@ class DupeGroup:
     video_ids: list[int]
     best: int  # suggested copy to keep
     pairs: list[tuple[int, int, float]] = field(default_factory=list)  # (a, b, evidence 0..1)
+    id: int | None = None  # the stored group's id (None until stored)
+    dismissed: bool = False  # the user said these are not copies to clean up
+
+    @property
+    def key(self) -> str:
+        """The members, as stored: a dismissal holds while they are unchanged."""
+        return ",".join(str(v) for v in sorted(self.video_ids))
 
     def to_json(self) -> dict[str, object]:
-        return {"video_ids": self.video_ids, "best": self.best,
+        return {"id": self.id, "video_ids": self.video_ids, "best": self.best,
                 "pairs": [{"a": a, "b": b, "evidence": round(e, 4)} for a, b, e in self.pairs]}

@@ -1,15 +1,13 @@
-"""Duplicate groups kept in the library's settings, next to a fingerprint of
-the library they were found in.
+"""Duplicate groups kept in the library (table dupe_groups), next to a
+fingerprint of the library they were found in.
 
-Detection reads every keyframe hash of the library (a second or more at 100k
-videos), so it runs when the library changes (the end of a scan, `pyrec
-dupes`), not when a recommender is built: the groups are stored in the
-library's settings next to a fingerprint of what they were found from.
-"""
+Detection reads every frame hash of the library, so it runs when the library
+changes (the end of a scan, `pyrec dupes`), not when a recommender is built.
+A group the user dismissed is kept with its dismissal: found again with the
+same members, it stays dismissed (and is neither shown nor merged)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -18,8 +16,7 @@ from pyrec.recommend.dupes.items import DupeGroup
 if TYPE_CHECKING:
     from pyrec.library import Library
 
-DETECTION_VERSION = 2  # bump when detection changes: stored groups are then found again
-GROUPS_SETTING = "recommend.duplicate_groups"
+DETECTION_VERSION = 3  # bump when detection changes: stored groups are then found again
 
 
 def library_fingerprint(lib: Library) -> str:
@@ -36,21 +33,18 @@ def library_fingerprint(lib: Library) -> str:
     return f"v{DETECTION_VERSION}:{count}:{last_id}:{updated!r}"
 
 
-def stored_groups(lib: Library) -> tuple[str | None, list[DupeGroup]]:
-    """(fingerprint, groups) as last stored; (None, []) when never stored or unreadable."""
-    raw = lib.setting(GROUPS_SETTING)
-    if not raw:
-        return None, []
-    try:
-        data = json.loads(raw)
-        groups = [DupeGroup([int(v) for v in g["ids"]], int(g["best"]), [(int(a), int(b), float(e)) for a, b, e in g["pairs"]])
-                  for g in data["groups"]]
-        return str(data["fingerprint"]), groups
-    except (ValueError, KeyError, TypeError):
-        return None, []  # written by another version: found again
+def stored_groups(lib: Library, *, dismissed: bool | None = False) -> tuple[str | None, list[DupeGroup]]:
+    """(fingerprint, groups) as last stored (the undismissed ones by default);
+    (None, []) when never stored."""
+    fingerprint, rows = lib.dupe_groups(dismissed=dismissed)
+    return fingerprint, [DupeGroup(r.members, r.best, r.pairs, id=r.id, dismissed=r.dismissed) for r in rows]
 
 
-def store_groups(lib: Library, fingerprint: str, groups: Sequence[DupeGroup]) -> None:
-    data = {"fingerprint": fingerprint,
-            "groups": [{"ids": g.video_ids, "best": g.best, "pairs": [[a, b, round(e, 4)] for a, b, e in g.pairs]} for g in groups]}
-    lib.set_setting(GROUPS_SETTING, json.dumps(data, separators=(",", ":")))
+def store_groups(lib: Library, fingerprint: str, groups: Sequence[DupeGroup]) -> list[DupeGroup]:
+    """Store what detection found; returns the undismissed groups as stored (with ids)."""
+    lib.replace_dupe_groups(fingerprint, [(g.video_ids, g.best, g.pairs) for g in groups])
+    return stored_groups(lib)[1]
+
+
+def dismiss_group(lib: Library, group_id: int) -> bool:
+    return lib.dismiss_dupe_group(group_id)

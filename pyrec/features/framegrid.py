@@ -1,0 +1,122 @@
+"""Dense frame grids: a 16x16 grey picture every fraction of a second.
+
+Sixteen keyframes picked by seeking cannot tell whether two videos are the
+same recording: a 2-second clip has one or two, and two copies get
+different frames picked. Here the video is decoded straight through (cheap
+for the short and medium videos where copies of one clip are common) and a
+16x16 area-averaged grey grid (256 bytes) is kept every `step` seconds from
+the start, so two copies line up frame by frame at a time offset (a trim,
+an added intro), and their motion can be compared, not just their look:
+one signer's 20 signs in one room differ in a handful of cells per frame,
+which no 64-bit pHash sees (they sit within 4-6 bits of each other).
+
+The same pass measures `detail`: the share of the picture's contrast in its
+top octave (what a half-size copy cannot hold). An upscale has almost none,
+so a bigger copy is not taken for a better one.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from pyrec.errors import MediaError
+from pyrec.features.video import PathLike, VideoReader
+from pyrec.records import FrameGrids, MediaProbe
+
+MIN_STEP = 0.1  # seconds: finer is no more telling and costs storage
+MAX_GRIDS = 480  # per video (120 KB); a longer video gets a coarser step
+# Decoding whole is for short and medium videos (where copies of one clip are
+# common): longer or heavier ones keep to their keyframes, so a scan of films
+# never decodes a film end to end.
+MAX_SECONDS = 180.0
+MAX_WORK = 2_500_000_000  # frames x pixels: ~90 s of 720p30, ~40 s of 1080p30, 3 min of 480p30
+DETAIL_FRAMES = 8  # frames the detail is measured on, spread over the video
+SIDE = 16
+
+
+BAR = 24  # grey level: edge rows/columns darker than this everywhere are letterbox bars
+MAX_BAR = 0.25  # share of a side that may be cut as a bar
+
+
+def without_bars(grey: np.ndarray) -> np.ndarray:
+    """The picture inside black letterbox/pillarbox bars (a letterboxed copy
+    then grids like its original; what a dark scene loses, its copy loses too)."""
+    h, w = grey.shape[:2]
+    rows = np.flatnonzero(grey.max(axis=1) >= BAR)
+    cols = np.flatnonzero(grey.max(axis=0) >= BAR)
+    if rows.size == 0 or cols.size == 0:
+        return grey
+    top, bottom = min(int(rows[0]), int(h * MAX_BAR)), max(int(rows[-1]) + 1, h - int(h * MAX_BAR))
+    left, right = min(int(cols[0]), int(w * MAX_BAR)), max(int(cols[-1]) + 1, w - int(w * MAX_BAR))
+    return grey[top:bottom, left:right]
+
+
+def frame_grid(grey: np.ndarray) -> np.ndarray:
+    """256 bytes: the picture (bars cut off) shrunk to 16x16 by area averaging."""
+    return cv2.resize(without_bars(grey), (SIDE, SIDE), interpolation=cv2.INTER_AREA).ravel()
+
+
+def top_octave_share(grey: np.ndarray) -> float:
+    """Mean |frame - (frame halved and enlarged back)| over mean |frame - its mean|."""
+    h, w = grey.shape[:2]
+    if h < 4 or w < 4:
+        return 0.0
+    g = grey.astype(np.float32)
+    half = cv2.resize(g, (w // 2, h // 2), interpolation=cv2.INTER_AREA)
+    back = cv2.resize(half, (w, h), interpolation=cv2.INTER_LINEAR)
+    contrast = float(np.mean(np.abs(g - g.mean())))
+    return float(np.mean(np.abs(g - back))) / contrast if contrast > 1.0 else 0.0
+
+
+def step_for(duration: float) -> float:
+    return max(MIN_STEP, duration / MAX_GRIDS)
+
+
+def dense_grids(path: PathLike, duration: float, fps: float, *, pixels: int = 0,
+                decode_threads: int = 1) -> tuple[FrameGrids | None, float | None]:
+    """(grids, detail); (None, None) for a video too long or heavy to decode whole, or without a frame rate."""
+    if not (0 < duration <= MAX_SECONDS) or fps <= 0 or duration * fps * pixels > MAX_WORK:
+        return None, None
+    step = step_for(duration)
+    every = max(1, int(round(duration * fps / DETAIL_FRAMES)))
+    grids: list[np.ndarray] = []
+    details: list[float] = []
+    with VideoReader(path, decode_threads=decode_threads) as video:
+        index = 0
+        next_time = 0.0
+        limit = int(duration * fps * 1.2) + 30  # a header lying about its length is not read forever
+        while index < limit and video.grab():
+            want_grid = index / fps + 1e-6 >= next_time
+            want_detail = index % every == every // 2
+            if want_grid or want_detail:
+                frame = video.retrieve()
+                if frame is not None:
+                    grey = cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY) if frame.ndim == 3 else frame
+                    if want_grid:
+                        # grid i belongs at i * step: a frame rate below 1/step repeats the picture
+                        while next_time <= index / fps + 1e-6:
+                            grids.append(frame_grid(grey))
+                            next_time += step
+                    if want_detail:
+                        details.append(top_octave_share(grey))
+            index += 1
+    if not grids:
+        return None, None
+    detail = float(np.median(details)) if details else None
+    return FrameGrids(step, np.stack(grids).astype(np.uint8)), detail
+
+
+def grids_for(path: PathLike, probe: MediaProbe, stats: dict[str, float], warnings: list[str]) -> FrameGrids | None:
+    """Dense grids of a probed file (only the part that plays), its detail
+    added to `stats`; a file that fails here loses duplicate evidence, never
+    its place in the library (a warning says so)."""
+    try:
+        grids, detail = dense_grids(path, probe.playable or probe.duration or 0.0, probe.fps,
+                                    pixels=(probe.width or 0) * (probe.height or 0))
+    except MediaError as exc:
+        warnings.append(f"no frame grids for duplicates: {exc.reason}")
+        return None
+    if detail is not None:
+        stats["detail"] = detail
+    return grids
