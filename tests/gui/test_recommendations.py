@@ -114,6 +114,29 @@ def test_duplicates_go_to_the_trash_only_after_confirming(make_window, qtbot, tm
     assert window.duplicates.groups == []
 
 
+def test_not_copies_dismisses_the_group_for_good(make_window, qtbot, tmp_path, tiny_folder) -> None:
+    """"Not copies" asks the service to dismiss the group: it leaves the page,
+    nothing is trashed, and neither the page nor a rescan brings it back."""
+    copy = tiny_folder / "Night Bus (2019) copy.mp4"
+    shutil.copy2(tiny_folder / "Night Bus (2019).mp4", copy)
+    db = tmp_path / "dupes.sqlite"
+    with PyrecService(db, cache_dir=tmp_path / "cache") as seed:
+        seed.scan([tiny_folder], jobs=1)
+    window = make_window(db, scan_jobs=1)
+    window.show_page("duplicates")
+    qtbot.waitUntil(lambda: len(window.duplicates.groups) == 1, timeout=10000)
+    window.duplicates.groups[0].dismiss_button.click()
+    qtbot.waitUntil(lambda: window.duplicates.groups == [], timeout=10000)
+    assert copy.exists() and window.duplicates.stack.currentIndex() == 1  # the "No duplicates" state
+    window.duplicates.refresh()
+    qtbot.wait(500)
+    qtbot.waitUntil(lambda: window.duplicates.count.text() != "Looking…", timeout=10000)
+    assert window.duplicates.groups == []
+    with PyrecService(db, cache_dir=tmp_path / "cache") as check:
+        check.scan([tiny_folder], jobs=1)
+        assert check.dupes() == []
+
+
 def test_service_items_carry_what_the_cards_draw(library_copy, sample_library) -> None:
     """Continue watching items say where playback stopped ("position"), and
     duplicate groups carry each copy's "thumbnail"; the documented keys stay."""

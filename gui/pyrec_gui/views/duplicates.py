@@ -92,6 +92,7 @@ def group_title(items: list[Card]) -> str:
 
 class DupeGroup(QFrame):
     trash_requested = Signal(object, list)  # the group, videos to trash
+    dismiss_requested = Signal(object)  # the group: "these are not copies"
 
     def __init__(self, group: DupeGroupJson, thumbnails: ThumbnailCache, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -105,6 +106,11 @@ class DupeGroup(QFrame):
         if reason:
             head.addWidget(label(f"— {reason}", "muted"))
         head.addStretch(1)
+        self.dismiss_button = button("Not copies", None, lambda: self.dismiss_requested.emit(self),
+                                     tip="These are different videos: stop showing them as copies "
+                                         "(they stay apart after rescans while the files are unchanged)")
+        self.dismiss_button.setEnabled(group.get("id") is not None)
+        head.addWidget(self.dismiss_button)
         self.trash_button = button("Move the others to trash…", "trash", self._request)
         head.addWidget(self.trash_button)
         column.addLayout(head)
@@ -189,6 +195,7 @@ class DuplicatesView(QWidget):
                 continue
             group = DupeGroup(data, self.thumbnails)
             group.trash_requested.connect(self.confirm_trash)
+            group.dismiss_requested.connect(self.dismiss)
             self.column.insertWidget(self.column.count() - 1, group)
             self.groups.append(group)
         self._update_count()
@@ -197,6 +204,28 @@ class DuplicatesView(QWidget):
         n = len(self.groups)
         self.count.setText(f"{n} group{'s' if n != 1 else ''}" if n else "")
         self.stack.setCurrentIndex(0 if n else 1)
+
+    def _remove(self, group: DupeGroup) -> None:
+        if group in self.groups:
+            self.groups.remove(group)
+            self.column.removeWidget(group)
+            group.deleteLater()
+            self._update_count()
+
+    def dismiss(self, group: DupeGroup) -> None:
+        """The user says these are different videos: the service remembers it."""
+        group_id = group.group.get("id")
+        if group_id is None:
+            return
+
+        def done(found: bool) -> None:
+            self._remove(group)
+            if found:
+                self.notices.success("Not shown as copies again.", key="dupes")
+
+        self.runner.submit(lambda s: s.dismiss_duplicates(group_id), done,
+                           lambda exc: self.notices.error(f"Could not dismiss the group: {error_line(exc)}",
+                                                          key="dupes"), owner=self)
 
     def confirm_trash(self, group: DupeGroup, videos: list[Card]) -> None:
         if not videos:
@@ -222,11 +251,8 @@ class DuplicatesView(QWidget):
                 self.trashed.emit(moved)
             for line in errors[:3]:
                 self.notices.error(line)
-            if not errors and group in self.groups:
-                self.groups.remove(group)
-                self.column.removeWidget(group)
-                group.deleteLater()
-                self._update_count()
+            if not errors:
+                self._remove(group)
 
         self.runner.submit(lambda s: s.trash_copies(video_ids), done,
                            lambda exc: self.notices.error(f"Could not move to the trash: {error_line(exc)}",
