@@ -53,6 +53,14 @@ def is_watched(fraction: Number, duration: Number, *, watched_fraction: float = 
     return (fraction >= watched_fraction) | ((duration >= long_video_seconds) & (left < credits_seconds))  # type: ignore[return-value]
 
 
+# What a scan stores for a file, as a version: a library row made by older
+# extractors is indexed again on the next scan even though the file did not
+# change (an upgrade pass), so new features (damage measured, moments, frame
+# grids…) reach files scanned before them. Bump it whenever a scan starts
+# storing something new per file.
+EXTRACTOR_VERSION = 1
+
+
 @dataclass(frozen=True)
 class FileStat:
     """What the walker sees of a file without decoding it."""

@@ -312,6 +312,9 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(6, "moments (chapters, subtitle cues) with full-text search; container tags and streams",
               _V6_MOMENTS),
     Migration(7, "duplicates: dense frame grids, groups with dismissals", _V7_DUPLICATES),
+    # 0 for every row stored before: the next scan indexes those files again (records.EXTRACTOR_VERSION).
+    Migration(8, "which extractors stored each video (upgrade pass)",
+              "ALTER TABLE videos ADD COLUMN extracted INTEGER NOT NULL DEFAULT 0;"),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

@@ -19,6 +19,7 @@ class KnownFile:
     mtime_ns: int
     quick_hash: str
     status: str  # one of VIDEO_STATUSES
+    extracted: int = 0  # EXTRACTOR_VERSION of the scan that stored it (0: before versions)
 
 
 @dataclass(frozen=True)

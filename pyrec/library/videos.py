@@ -24,6 +24,7 @@ from pyrec.library.codec import (
 from pyrec.library.moments import insert_media
 from pyrec.library.rows import VIDEO_STATUSES, KnownFile, VideoInfo
 from pyrec.records import (
+    EXTRACTOR_VERSION,
     CREDITS_SECONDS,
     ENTITY_KINDS,
     LONG_VIDEO_SECONDS,
@@ -59,7 +60,7 @@ FROM videos v LEFT JOIN texts t ON t.video_id = v.id
 
 _IDS_PER_QUERY = 500  # well under SQLite's limit on bound parameters
 
-_KNOWN_SELECT = "SELECT id, path, size, mtime_ns, quick_hash, status FROM videos"
+_KNOWN_SELECT = "SELECT id, path, size, mtime_ns, quick_hash, status, extracted FROM videos"
 
 # Restoring a returning file: back to 'failed' if its last scan failed.
 _PRESENT_STATUS = "CASE WHEN error IS NULL THEN 'ok' ELSE 'failed' END"
@@ -82,8 +83,9 @@ class VideoStore(LibraryBase):
                 f"""
                 INSERT INTO videos (path, size, mtime_ns, quick_hash, duration, fps, width, height,
                     codec, rotation, frame_count, playable, status, error, added_at, updated_at,
-                    title, year, season, episode, plot, media_type, rating, stats)
-                VALUES ({PATH_SQL}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ok', NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    title, year, season, episode, plot, media_type, rating, stats, extracted)
+                VALUES ({PATH_SQL}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ok', NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+                        {EXTRACTOR_VERSION})
                 ON CONFLICT (path) DO UPDATE SET
                     size = excluded.size, mtime_ns = excluded.mtime_ns, quick_hash = excluded.quick_hash,
                     duration = excluded.duration, fps = excluded.fps, width = excluded.width,
@@ -91,7 +93,8 @@ class VideoStore(LibraryBase):
                     frame_count = excluded.frame_count, playable = excluded.playable, status = 'ok', error = NULL,
                     updated_at = excluded.updated_at, title = excluded.title, year = excluded.year,
                     season = excluded.season, episode = excluded.episode, plot = excluded.plot,
-                    media_type = excluded.media_type, rating = excluded.rating, stats = excluded.stats
+                    media_type = excluded.media_type, rating = excluded.rating, stats = excluded.stats,
+                    extracted = excluded.extracted
                 RETURNING id
                 """,
                 (
@@ -139,11 +142,12 @@ class VideoStore(LibraryBase):
         with self._write() as conn:
             row = conn.execute(
                 f"""
-                INSERT INTO videos (path, size, mtime_ns, quick_hash, status, error, added_at, updated_at)
-                VALUES ({PATH_SQL}, ?, ?, ?, 'failed', ?, ?, ?)
+                INSERT INTO videos (path, size, mtime_ns, quick_hash, status, error, added_at, updated_at, extracted)
+                VALUES ({PATH_SQL}, ?, ?, ?, 'failed', ?, ?, ?, {EXTRACTOR_VERSION})
                 ON CONFLICT (path) DO UPDATE SET
                     size = excluded.size, mtime_ns = excluded.mtime_ns, quick_hash = excluded.quick_hash,
-                    status = 'failed', error = excluded.error, updated_at = excluded.updated_at
+                    status = 'failed', error = excluded.error, updated_at = excluded.updated_at,
+                    extracted = excluded.extracted
                 RETURNING id
                 """,
                 (path_param(f.path), f.size, f.mtime_ns, f.quick_hash,
@@ -404,7 +408,8 @@ def _filters(status: str | None, entity_id: int | None, label: str | None, entit
 
 
 def _known(row: sqlite3.Row) -> KnownFile:
-    return KnownFile(row["id"], row["path"], row["size"], row["mtime_ns"], row["quick_hash"], row["status"])
+    return KnownFile(row["id"], row["path"], row["size"], row["mtime_ns"], row["quick_hash"], row["status"],
+                     row["extracted"])
 
 
 def _video(row: sqlite3.Row) -> VideoInfo:

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from pyrec import lifeline, netguard
-from pyrec.records import FileStat, ScanFailure, VideoRecord
+from pyrec.records import EXTRACTOR_VERSION, FileStat, ScanFailure, VideoRecord
 from pyrec.scan.quickhash import quick_hash
 
 if TYPE_CHECKING:  # the indexer pulls in OpenCV, ONNX Runtime and the models: load it when a scan runs
@@ -135,11 +135,13 @@ class Scanner:
         for f in files:
             k = known.get(f.path)
             if k is not None and k.size == f.size and k.mtime_ns == f.mtime_ns:
-                if k.status == "missing":  # drive came back
+                if k.status == "missing":  # drive came back (indexed again, if old, on the next scan)
                     plan.reappeared.append((k.id, replace(f, quick_hash=k.quick_hash)))
-                else:
+                    continue
+                if k.extracted >= EXTRACTOR_VERSION:
                     plan.unchanged += 1
-                continue
+                    continue
+                # Unchanged, but stored by older extractors: index it again (the upgrade pass).
             fresh.append(f)
         vanished = {path: k for path, k in known.items() if path not in on_disk and k.status != "missing"}
         claimed: set[int] = set()

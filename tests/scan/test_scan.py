@@ -99,6 +99,29 @@ def test_unchanged_rescan_touches_nothing(lib: Library, library_tree: Path, tmp_
     assert {v.id: v.updated_at for v in lib.videos()} == before
 
 
+def test_files_stored_by_older_extractors_are_indexed_again(lib: Library, library_tree: Path, tmp_path: Path) -> None:
+    """The upgrade pass: a row an older pyrec stored (extracted = 0, as
+    migration 8 leaves every existing row) is indexed again on the next scan
+    although its file is unchanged, keeping its id; current rows are not."""
+    import sqlite3
+
+    from pyrec.records import EXTRACTOR_VERSION
+
+    _scanner(lib, tmp_path).scan([library_tree])
+    old = lib.videos()[0]
+    con = sqlite3.connect(tmp_path / "lib.sqlite")
+    with con:
+        con.execute("UPDATE videos SET extracted = 0, playable = 99.0 WHERE id = ?", (old.id,))
+    con.close()
+    summary = _scanner(lib, tmp_path).scan([library_tree])
+    assert (summary.unchanged, summary.updated, summary.added) == (2, 1, 0)
+    again = lib.video(old.id)
+    assert again.file.path == old.file.path and again.probe is not None and again.probe.playable is None
+    assert lib.known_files([str(library_tree)])[old.file.path].extracted == EXTRACTOR_VERSION
+    summary = _scanner(lib, tmp_path).scan([library_tree])
+    assert (summary.unchanged, summary.updated) == (3, 0)
+
+
 def test_renamed_file_keeps_its_id_and_history(lib: Library, library_tree: Path, tmp_path: Path) -> None:
     _scanner(lib, tmp_path).scan([library_tree])
     old = library_tree / "Kids" / "Shapes.mp4"
