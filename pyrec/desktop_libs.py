@@ -131,10 +131,11 @@ def check(platform: str | None = None) -> DesktopCheck:
     ldd = shutil.which("ldd")
     if ldd is None:
         return DesktopCheck(platform, skipped="ldd is not available")
-    binaries = sorted(root.glob("QtGui*.so")) + sorted(root.glob("QtWidgets*.so"))
+    # One ldd on the platform plugin covers Qt GUI's system libraries too (ldd
+    # lists dependencies transitively): one subprocess on the app's start-up
+    # path, not three. Without the plugin, QtGui's binding module stands in.
     plugin = root / "Qt" / "plugins" / "platforms" / f"libq{platform}.so"
-    if plugin.is_file():
-        binaries.append(plugin)
+    binaries = [plugin] if plugin.is_file() else sorted(root.glob("QtGui*.so"))
     missing = missing_libraries(binaries, ldd=ldd)
     if platform == "xcb":
         missing += [lib for lib in _XCB_RUNTIME_LIBRARIES if lib not in missing and not _loadable(lib)]
