@@ -141,7 +141,7 @@ def _events(read: SourceRead, rows: Iterator[tuple[object, ...]] | sqlite3.Curso
                           series=str(series or ""), ids=providers.get(key, ()))
         duration = float(ticks) / TICKS if isinstance(ticks, (int, float)) and ticks else None
         when = parse_utc(last) or parse_utc(created)  # created: before any play, a lower bound
-        plays = int(count or 0)
+        plays = _int(count) or 0
         if played or plays:
             read.events.append(SourceEvent(item, "watched", when, f"{key}|watched|{last or ''}",
                                            value=float(max(plays, 1)), duration=duration))

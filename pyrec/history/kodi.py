@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 
 from pyrec.history.records import HistorySourceError, SourceEvent, SourceItem, SourceRead
@@ -62,10 +63,9 @@ def read_kodi(path: str | os.PathLike[str]) -> SourceRead:
             file_path = _full_path(str(folder or ""), str(name or ""))
             if not file_path:
                 continue
-            meta = items.get(int(id_file), {})
-            item = SourceItem(key=file_path, path=file_path, title=str(meta.get("title") or ""),
-                              year=meta.get("year"), season=meta.get("season"), episode=meta.get("episode"),
-                              series=str(meta.get("series") or ""), ids=tuple(meta.get("ids") or ()))
+            meta = items.get(int(id_file), _Meta())
+            item = SourceItem(key=file_path, path=file_path, title=meta.title, year=meta.year, season=meta.season,
+                              episode=meta.episode, series=meta.series, ids=meta.ids)
             last = parse_local(last_played)
             when = last if last is not None else parse_local(added)  # added: before any play, a lower bound
             count = int(play_count or 0)
@@ -76,9 +76,8 @@ def read_kodi(path: str | os.PathLike[str]) -> SourceRead:
                 position, total = resume[int(id_file)]
                 read.events.append(SourceEvent(item, "play", when, f"{file_path}|resume", position=position,
                                                duration=total))
-            rating = meta.get("rating")
-            if rating:
-                read.events.append(SourceEvent(item, "rate", when, f"{file_path}|rate", value=float(rating)))
+            if meta.rating:
+                read.events.append(SourceEvent(item, "rate", when, f"{file_path}|rate", value=meta.rating))
     return read
 
 
@@ -98,9 +97,20 @@ def _full_path(folder: str, name: str) -> str:
     return folder + name
 
 
-def _items(conn: sqlite3.Connection) -> dict[int, dict[str, object]]:
+@dataclass(frozen=True)
+class _Meta:
+    title: str = ""
+    year: int | None = None
+    season: int | None = None
+    episode: int | None = None
+    series: str = ""
+    rating: float | None = None
+    ids: tuple[tuple[str, str], ...] = ()
+
+
+def _items(conn: sqlite3.Connection) -> dict[int, _Meta]:
     """Title, year, season/episode, user rating and external ids per idFile."""
-    out: dict[int, dict[str, object]] = {}
+    out: dict[int, _Meta] = {}
     ids = _unique_ids(conn)
     movie = columns(conn, "movie")
     if {"idFile", "c00", "idMovie"} <= movie:
@@ -108,16 +118,17 @@ def _items(conn: sqlite3.Connection) -> dict[int, dict[str, object]]:
         year = "premiered" if "premiered" in movie else "c07"
         for id_file, id_movie, title, when, user_rating in conn.execute(
                 f"SELECT idFile, idMovie, c00, {year}, {rating} FROM movie"):
-            out[int(id_file)] = {"title": title, "year": _year(when), "rating": user_rating,
-                                 "ids": ids.get(("movie", int(id_movie)), [])}
+            out[int(id_file)] = _Meta(title=str(title or ""), year=_year(when), rating=_rating(user_rating),
+                                      ids=tuple(ids.get(("movie", int(id_movie)), [])))
     episode = columns(conn, "episode")
     if {"idFile", "c00", "c12", "c13", "idShow", "idEpisode"} <= episode:
         rating = "e.userrating" if "userrating" in episode else "NULL"
         for id_file, id_episode, title, season, number, show, user_rating in conn.execute(
                 f"SELECT e.idFile, e.idEpisode, e.c00, e.c12, e.c13, t.c00, {rating} FROM episode e "
                 "LEFT JOIN tvshow t ON t.idShow = e.idShow"):
-            out[int(id_file)] = {"title": title, "season": _int(season), "episode": _int(number), "series": show,
-                                 "rating": user_rating, "ids": ids.get(("episode", int(id_episode)), [])}
+            out[int(id_file)] = _Meta(title=str(title or ""), season=_int(season), episode=_int(number),
+                                      series=str(show or ""), rating=_rating(user_rating),
+                                      ids=tuple(ids.get(("episode", int(id_episode)), [])))
     return out
 
 
@@ -134,6 +145,14 @@ def _unique_ids(conn: sqlite3.Connection) -> dict[tuple[str, int], list[tuple[st
 def _year(text: object) -> int | None:
     m = _YEAR.match(str(text or ""))
     return int(m.group(1)) if m and int(m.group(1)) > 1800 else None
+
+
+def _rating(value: object) -> float | None:
+    try:
+        rating = float(str(value))
+    except (TypeError, ValueError):
+        return None
+    return rating if 0 < rating <= 10 else None
 
 
 def _int(value: object) -> int | None:

@@ -148,7 +148,7 @@ class Matcher:
         if found is not None:
             return found
         if item.title or item.series:
-            tried.append(f"no library video titled {item.label!r}" if item.path else "no library video with that title")
+            tried.append(f"no library video titled {item.name!r}")
         return Match(UNMATCHED, None, "", "; ".join(tried) or "the source names no path, id or title")
 
     def _by_content(self, item: SourceItem, local: str) -> Match | None:

@@ -29,9 +29,12 @@ class SourceItem:
 
     @property
     def label(self) -> str:
-        """How the item is named in a report line."""
-        if self.path:
-            return self.path
+        """How the item is named in a report line: its path, else its name."""
+        return self.path or self.name
+
+    @property
+    def name(self) -> str:
+        """Title (year), or show SxxEyy."""
         name = self.series or self.title or self.key
         if self.season is not None and self.episode is not None:
             name += f" S{self.season:02d}E{self.episode:02d}"

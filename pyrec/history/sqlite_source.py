@@ -13,7 +13,7 @@ import os
 import shutil
 import sqlite3
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
@@ -110,7 +110,7 @@ def columns(conn: sqlite3.Connection, table: str) -> set[str]:
     return {str(r[1]) for r in conn.execute(f"PRAGMA table_info(\"{table}\")")}
 
 
-def require(conn: sqlite3.Connection, file: str | os.PathLike[str], what: str, tables: dict[str, Sequence[str]],
+def require(conn: sqlite3.Connection, file: str | os.PathLike[str], what: str, tables: Mapping[str, Sequence[str]],
             newer_hint: str = "") -> None:
     """Refuse a schema without the tables and columns a reader relies on."""
     for table, needed in tables.items():

@@ -101,7 +101,8 @@ def _item(entry: Mapping[str, Any]) -> SourceItem | None:
 
 
 def _key(kind: str, thing: Mapping[str, Any]) -> str:
-    ids = thing.get("ids") if isinstance(thing.get("ids"), dict) else {}
+    found = thing.get("ids")
+    ids: Mapping[str, Any] = found if isinstance(found, dict) else {}
     for name in ("trakt", "imdb", "tmdb", "tvdb"):
         if ids.get(name):
             return f"{kind}:{name}:{ids[name]}"
