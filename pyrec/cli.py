@@ -281,6 +281,20 @@ def cmd_forget(args: argparse.Namespace) -> int:
 
 
 # -- imported history --------------------------------------------------------------
+def _export_nfo(args: argparse.Namespace) -> int:
+    with PyrecService(args.db) as service:
+        report = service.export_nfo(args.profile, dry_run=args.dry_run)
+    if args.json:
+        _emit_json(report)
+        return 0
+    for f in report["files"]:
+        mark = ("would write" if report["dry_run"] else "wrote") if f["changed"] else "left"
+        out.print(f"{mark}: {escape(f['nfo'] or f['path'])}: {escape(f['reason'])}")
+    verb = "would change" if report["dry_run"] else "changed"
+    out.print(f"{verb} {report['written']} .nfo files; {report['unchanged']} left as they were")
+    return 0
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     with PyrecService(args.db) as service:
         report = service.import_history(args.source, args.path, profile=args.profile, maps=args.map,
@@ -318,6 +332,8 @@ def _print_import_report(report: ImportReport, *, show_all: bool) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    if args.what == "nfo":
+        return _export_nfo(args)
     with PyrecService(args.db) as service:
         data = service.export(args.profile)
     text = json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
@@ -576,8 +592,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--account", default=None, metavar="NAME", help="the source's user, where it has several")
     p.add_argument("--dry-run", action="store_true", help="show what would be imported; store nothing")
     p.add_argument("--all", action="store_true", help="list matched items too, with how they matched")
-    p = with_profile(add("export", cmd_export, "a profile's data as JSON"))
+    p = with_profile(add("export", cmd_export, "a profile's data as JSON, or (export nfo) played state into .nfo files"))
+    p.add_argument("what", nargs="?", choices=("profile", "nfo"), default="profile",
+                   help="profile: everything as JSON (default); nfo: write <playcount>, <lastplayed>, <userrating> "
+                        "into each watched video's existing .nfo")
     p.add_argument("-o", "--output", default="-", help="file to write (default: stdout)")
+    p.add_argument("--dry-run", action="store_true", help="with nfo: show what would change; write nothing")
     p = add("backup", cmd_backup, "a consistent copy of the library file, safe while pyrec runs")
     p.add_argument("dest", metavar="FILE")
     p = add("folders", cmd_folders, "list, add or remove library folders")

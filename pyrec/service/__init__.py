@@ -36,7 +36,7 @@ from pyrec.library import Library, Profile, VideoInfo
 from pyrec.service.behaviour import DEFAULT_PROFILE, Behaviour
 from pyrec.service.browsing import Browsing
 from pyrec.service.diagnostics import Diagnostics
-from pyrec.service.importing import ImportReport, Importing
+from pyrec.service.importing import ImportReport, Importing, NfoExportReport
 from pyrec.service.privacy import Privacy
 from pyrec.service.recommending import Recommending
 from pyrec.service.scanning import ScanOptions, Scanning
@@ -235,6 +235,12 @@ class PyrecService:
     def forget_source(self, source: str, profile: str | None = None) -> int:
         """Undo imports: delete a profile's events imported from ``source``."""
         return self._importing.forget_source(source, profile)
+
+    def export_nfo(self, profile: str | None = None, *, dry_run: bool = False) -> NfoExportReport:
+        """Give history back (opt-in): write each watched or rated video's
+        <playcount>, <lastplayed> and <userrating> into its existing .nfo,
+        keeping the rest of the file byte for byte."""
+        return self._importing.export_nfo(profile, dry_run=dry_run)
 
     def history_sources(self, profile: str | None = None) -> dict[str, int]:
         """Events of a profile per source ("pyrec": recorded here)."""

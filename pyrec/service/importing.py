@@ -16,8 +16,10 @@ from typing import TypedDict
 from pyrec.errors import PyrecError
 from pyrec.history import read_source
 from pyrec.history.match import Matcher, parse_maps
+from pyrec.history.nfo_write import PlayedState, write_played_state
 from pyrec.history.plan import ImportPlan, plan_import
-from pyrec.library import ImportedEvent
+from pyrec.library import ImportedEvent, Interaction
+from pyrec.records import is_watched
 from pyrec.service.behaviour import NOBODY, Behaviour
 from pyrec.service.store import Store
 
@@ -53,6 +55,22 @@ class ImportReport(TypedDict):
     unchanged: int
     items: list[ImportItemJson]
     skipped: list[str]
+
+
+class NfoFileJson(TypedDict):
+    video_id: int
+    path: str  # the video
+    nfo: str  # its .nfo ("" when it has none)
+    changed: bool
+    reason: str  # what changed, or why not
+
+
+class NfoExportReport(TypedDict):
+    profile: str
+    dry_run: bool
+    written: int  # .nfo files changed (a dry run: that would be)
+    unchanged: int
+    files: list[NfoFileJson]
 
 
 class Importing:
@@ -113,6 +131,53 @@ class Importing:
         """How many events of a profile came from each source ('pyrec': recorded here)."""
         profile_id = self.behaviour.reading_id(profile)
         return {} if profile_id == NOBODY else self.store.library.interaction_sources(profile_id)
+
+
+    def export_nfo(self, profile: str | None = None, *, dry_run: bool = False) -> NfoExportReport:
+        """Write each watched or rated video's played state into its .nfo."""
+        profile_id = self.behaviour.reading_id(profile)
+        lib = self.store.library
+        history = lib.interactions(profile_id) if profile_id != NOBODY else []
+        states = played_states(history)
+        videos = lib.videos_by_ids(states)
+        files: list[NfoFileJson] = []
+        for video_id, state in sorted(states.items()):
+            info = videos.get(video_id)
+            if info is None or info.status == "missing":
+                continue
+            result = write_played_state(info.file.path, state, dry_run=dry_run)
+            files.append({"video_id": video_id, "path": info.file.path, "nfo": result.nfo, "changed": result.changed,
+                          "reason": result.reason})
+        written = sum(f["changed"] for f in files)
+        return {"profile": profile or "default", "dry_run": dry_run, "written": written,
+                "unchanged": len(files) - written, "files": files}
+
+
+def played_states(history: list[Interaction]) -> dict[int, PlayedState]:
+    """Per video: how many plays (an imported play count, or the viewings
+    recorded, whichever is more), when last played, the latest rating."""
+    counts: dict[int, int] = {}
+    imported: dict[int, int] = {}
+    last: dict[int, float] = {}
+    rating: dict[int, tuple[float, float]] = {}
+    for e in history:
+        finished = e.kind == "watched" or (
+            e.kind == "play" and e.position is not None and bool(e.duration)
+            and bool(is_watched(e.position / float(e.duration or 1), float(e.duration or 0))))
+        if finished:
+            counts[e.video_id] = counts.get(e.video_id, 0) + 1
+            if e.value:
+                imported[e.video_id] = max(imported.get(e.video_id, 0), int(e.value))
+        if e.kind in ("watched", "play"):
+            last[e.video_id] = max(last.get(e.video_id, e.created_at), e.created_at)
+        if e.kind == "rate" and e.value is not None and e.created_at >= rating.get(e.video_id, (-1e18, 0))[0]:
+            rating[e.video_id] = (e.created_at, e.value)
+    out = {}
+    for video_id in set(counts) | set(rating):
+        plays = max(counts.get(video_id, 0), imported.get(video_id, 0))
+        out[video_id] = PlayedState(plays, last.get(video_id) if plays else None,
+                                    rating[video_id][1] if video_id in rating else None)
+    return out
 
 
 def _report(plan: ImportPlan, profile: str | None, dry_run: bool, added: int, updated: int,
