@@ -274,7 +274,8 @@ def cmd_forget(args: argparse.Namespace) -> int:
             deleted = service.forget(args.profile)
     what = f"imported from {args.source} " if args.source else ""
     if args.json:
-        _emit_json({"profile": args.profile or "default", "source": args.source, "deleted": deleted})
+        _emit_json({"profile": args.profile or "default", "deleted": deleted}
+                   | ({"source": args.source} if args.source else {}))
     else:
         out.print(f"forgot {deleted} events {what}of profile {args.profile or 'default'}")
     return 0
