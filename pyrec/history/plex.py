@@ -76,14 +76,14 @@ def read_plex(path: str | os.PathLike[str], account: str | None = None) -> Sourc
 def _items(conn: sqlite3.Connection) -> dict[str, tuple[SourceItem, float | None]]:
     """guid -> (item, duration in seconds), movies and episodes with a file."""
     out: dict[str, tuple[SourceItem, float | None]] = {}
+    # One join, first part of first media per item (a correlated subquery per
+    # item would scan media tables once per film on a database without indexes).
     for guid, kind, title, year, index, duration, season, show, path, size in conn.execute(
             'SELECT m.guid, m.metadata_type, m.title, m.year, m."index", m.duration, s."index", sh.title, '
-            "(SELECT p.file FROM media_items mi JOIN media_parts p ON p.media_item_id = mi.id "
-            " WHERE mi.metadata_item_id = m.id ORDER BY mi.id, p.id LIMIT 1), "
-            "(SELECT p.size FROM media_items mi JOIN media_parts p ON p.media_item_id = mi.id "
-            " WHERE mi.metadata_item_id = m.id ORDER BY mi.id, p.id LIMIT 1) "
-            "FROM metadata_items m LEFT JOIN metadata_items s ON s.id = m.parent_id "
-            "LEFT JOIN metadata_items sh ON sh.id = s.parent_id WHERE m.metadata_type IN (?, ?)", (MOVIE, EPISODE)):
+            "p.file, p.size FROM metadata_items m "
+            "JOIN media_items mi ON mi.metadata_item_id = m.id JOIN media_parts p ON p.media_item_id = mi.id "
+            "LEFT JOIN metadata_items s ON s.id = m.parent_id LEFT JOIN metadata_items sh ON sh.id = s.parent_id "
+            "WHERE m.metadata_type IN (?, ?) ORDER BY m.id DESC, mi.id DESC, p.id DESC", (MOVIE, EPISODE)):
         if not guid or not path:
             continue
         episode = kind == EPISODE
@@ -91,7 +91,7 @@ def _items(conn: sqlite3.Connection) -> dict[str, tuple[SourceItem, float | None
                           season=_int(season) if episode else None, episode=_int(index) if episode else None,
                           series=str(show or "") if episode else "", ids=_ids(str(guid)),
                           size=_int(size))
-        out[str(guid)] = (item, float(duration) / 1000 if duration else None)
+        out[str(guid)] = (item, float(duration) / 1000 if duration else None)  # rows come last-first: first wins
     return out
 
 
