@@ -29,7 +29,7 @@ from pyrec import __version__, netguard
 from pyrec.clock import format_clock, parse_clock
 from pyrec.errors import PyrecError
 from pyrec.service import PyrecService
-from pyrec.service.importing import ImportReport
+from pyrec.service.importing import ImportReport, NfoExportReport
 from pyrec.shapes import Card, Video, VideoDetail
 
 if TYPE_CHECKING:
@@ -285,15 +285,16 @@ def cmd_forget(args: argparse.Namespace) -> int:
 def _export_nfo(args: argparse.Namespace) -> int:
     with PyrecService(args.db) as service:
         report = service.export_nfo(args.profile, dry_run=args.dry_run)
-    if args.json:
-        _emit_json(report)
-        return 0
+    (_emit_json if args.json else _print_nfo_report)(report)
+    return 0
+
+
+def _print_nfo_report(report: NfoExportReport) -> None:
     for f in report["files"]:
         mark = ("would write" if report["dry_run"] else "wrote") if f["changed"] else "left"
         out.print(f"{mark}: {escape(f['nfo'] or f['path'])}: {escape(f['reason'])}")
     verb = "would change" if report["dry_run"] else "changed"
     out.print(f"{verb} {report['written']} .nfo files; {report['unchanged']} left as they were")
-    return 0
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -302,8 +303,8 @@ def cmd_import(args: argparse.Namespace) -> int:
                                         account=args.account, dry_run=args.dry_run)
     if args.json:
         _emit_json(report)
-        return 0
-    _print_import_report(report, show_all=args.all)
+    else:
+        _print_import_report(report, show_all=args.all)
     return 0
 
 

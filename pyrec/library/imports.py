@@ -68,17 +68,20 @@ WHERE (video_id, kind, value, position, watched_seconds, duration, created_at)
 """
 
 
+_CANDIDATES = """
+SELECT v.id, v.path, v.size, v.quick_hash, v.title, v.year, v.season, v.episode, v.media_type,
+       coalesce((SELECT e.name FROM video_entities ve JOIN entities e ON e.id = ve.entity_id
+                 WHERE ve.video_id = v.id AND e.kind = 'series' LIMIT 1), '') AS series
+FROM videos v WHERE v.status <> 'missing' ORDER BY v.id
+"""
+
+
 class ImportStore(LibraryBase):
     def match_candidates(self) -> list[MatchCandidate]:
         """Every video present in the library, with what matching looks at."""
         with self._read() as conn:
-            rows = conn.execute(
-                "SELECT v.id, v.path, v.size, v.quick_hash, v.title, v.year, v.season, v.episode, v.media_type, "
-                "coalesce((SELECT e.name FROM video_entities ve JOIN entities e ON e.id = ve.entity_id "
-                "          WHERE ve.video_id = v.id AND e.kind = 'series' LIMIT 1), '') AS series "
-                "FROM videos v WHERE v.status <> 'missing' ORDER BY v.id").fetchall()
-        return [MatchCandidate(r[0], str(r[1]), int(r[2]), str(r[3]), str(r[4]), r[5], r[6], r[7], str(r[8]),
-                               str(r[9])) for r in rows]
+            return [MatchCandidate(r[0], str(r[1]), int(r[2]), str(r[3]), str(r[4]), r[5], r[6], r[7], str(r[8]),
+                                   str(r[9])) for r in conn.execute(_CANDIDATES)]
 
     def import_interactions(self, profile_id: int, source: str, events: Sequence[ImportedEvent]) -> ImportOutcome:
         """Store a source's events for a profile in ONE transaction: all of
