@@ -25,12 +25,12 @@ def read_nfo_folder(path: str | os.PathLike[str]) -> SourceRead:
     for folder, dirs, files in os.walk(root):
         dirs.sort()
         names = {f.casefold(): f for f in files}
-        for name in sorted(files):
-            stem, suffix = os.path.splitext(name)
-            if suffix.casefold() not in VIDEO_SUFFIXES:
-                continue
+        videos = sorted(f for f in files if os.path.splitext(f)[1].casefold() in VIDEO_SUFFIXES)
+        for name in videos:
+            stem = os.path.splitext(name)[0]
             video = os.path.join(folder, name)
-            nfo = names.get((stem + ".nfo").casefold()) or names.get("movie.nfo")
+            # movie.nfo speaks for the folder's film only when the folder holds one video
+            nfo = names.get((stem + ".nfo").casefold()) or (names.get("movie.nfo") if len(videos) == 1 else None)
             if nfo is None:
                 continue
             _read_one(read, video, os.path.join(folder, nfo))

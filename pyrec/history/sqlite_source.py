@@ -3,8 +3,8 @@
 `mode=ro&immutable=1` opens the file read-only and tells SQLite nothing else
 changes it: no locks are taken and no -wal/-shm files are made beside it, so a
 running Jellyfin, Kodi or Plex is never disturbed (nor blocked). The price: a
-write still in that program's WAL file is not seen, so the database is first
-copied with its WAL when one is there (SQLite's backup API folds it in).
+write still in that program's WAL (or a hot rollback journal) is not seen,
+so then the database is first copied with it (SQLite's backup API applies it).
 Every failure is one HistorySourceError naming the file."""
 
 from __future__ import annotations
@@ -33,9 +33,12 @@ def open_readonly(path: str | os.PathLike[str], what: str) -> Iterator[sqlite3.C
     _check_file(file, what)
     with tempfile.TemporaryDirectory(prefix="pyrec-import-") as tmp:
         target = file
-        if Path(str(file) + "-wal").is_file():
+        # Immutable reads ignore the WAL and a hot rollback journal: with either
+        # beside the file, read a copy where SQLite applies (or rolls back) it.
+        pending = next((s for s in ("-wal", "-journal") if Path(str(file) + s).is_file()), None)
+        if pending is not None:
             target = Path(tmp) / file.name
-            _snapshot(file, target, what)
+            _snapshot(file, pending, target, what)
         conn = _connect(target, file, what)
         try:
             yield conn
@@ -72,13 +75,13 @@ def _connect(target: Path, shown: Path, what: str) -> sqlite3.Connection:
         raise _error(exc, shown, what) from exc
 
 
-def _snapshot(file: Path, target: Path, what: str) -> None:
-    """Copy the database with its WAL (the program may be running): copy both
-    files first, then let SQLite fold the WAL into a consistent copy."""
+def _snapshot(file: Path, suffix: str, target: Path, what: str) -> None:
+    """Copy the database with its WAL or journal (the program may be running):
+    copy both files first, then let SQLite apply it to a consistent copy."""
     staging = target.with_suffix(".staging")
     try:
         shutil.copyfile(file, staging)
-        shutil.copyfile(str(file) + "-wal", str(staging) + "-wal")
+        shutil.copyfile(str(file) + suffix, str(staging) + suffix)
         src = sqlite3.connect(staging)
         try:
             dst = sqlite3.connect(target)

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import TypedDict
 
 from pyrec.errors import PyrecError
-from pyrec.history import read_source
+from pyrec.history import SOURCES, read_source
 from pyrec.history.match import Matcher, parse_maps
 from pyrec.history.nfo_write import PlayedState, write_played_state
 from pyrec.history.plan import ImportPlan, plan_import
@@ -84,6 +84,7 @@ class Importing:
 
     def plan(self, source: str, path: str | os.PathLike[str], *, maps: Sequence[str] = (),
              account: str | None = None) -> ImportPlan:
+        _check_source(source)
         try:
             pairs = parse_maps(maps)
         except ValueError as exc:
@@ -119,6 +120,7 @@ class Importing:
 
     def forget_source(self, source: str, profile: str | None = None) -> int:
         """Delete every event a profile imported from ``source``; pyrec's own stay."""
+        _check_source(source)
         profile_id = self.behaviour.reading_id(profile)
         if profile_id == NOBODY:
             return 0
@@ -151,6 +153,11 @@ class Importing:
         written = sum(f["changed"] for f in files)
         return {"profile": profile or "default", "dry_run": dry_run, "written": written,
                 "unchanged": len(files) - written, "files": files}
+
+
+def _check_source(source: str) -> None:
+    if source.casefold() not in SOURCES:
+        raise PyrecError(f"unknown history source {source!r}; the sources are {', '.join(SOURCES)}")
 
 
 def played_states(history: list[Interaction]) -> dict[int, PlayedState]:

@@ -103,3 +103,26 @@ def test_bad_map_and_unknown_profile_are_one_line(service: PyrecService, tmp_pat
         service.import_history("kodi", db, maps=["no-equals-sign"])
     with pytest.raises(PyrecError, match="no profile named 'nobody'"):
         service.import_history("kodi", db, profile="nobody")
+
+
+def test_a_crashed_writers_hot_journal_is_rolled_back_in_a_copy(service: PyrecService, tmp_path: Path) -> None:
+    """Kodi died mid-write (rollback-journal mode): the import reads the last
+    committed state and leaves the database and its journal untouched."""
+    import subprocess
+    import sys
+
+    db = kodi_db(tmp_path / "MyVideos131.db")
+    crash = (f"import os, sqlite3\nc = sqlite3.connect({str(db)!r}, isolation_level=None)\n"
+             "c.execute('PRAGMA cache_size = 1')\nc.execute('BEGIN')\n"
+             "c.execute('CREATE TABLE pad (x BLOB)')\n"
+             "[c.execute('INSERT INTO pad VALUES (randomblob(4000))') for _ in range(200)]\n"
+             "c.execute('UPDATE files SET playCount = 99')\nos._exit(0)\n")
+    subprocess.run([sys.executable, "-c", crash], check=True)
+    journal = Path(str(db) + "-journal")
+    assert journal.is_file()
+    before = (db.read_bytes(), journal.read_bytes())
+    report = service.import_history("kodi", db, maps=["smb://nas/movies/=/media/movies/"])
+    assert (db.read_bytes(), journal.read_bytes()) == before
+    p = service.library.find_profile("default")
+    assert p is not None and report["added"] == 4
+    assert [e.value for e in service.library.interactions(p.id) if e.kind == "watched" and e.video_id == 1] == [2.0]

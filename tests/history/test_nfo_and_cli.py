@@ -63,3 +63,25 @@ def test_cli_import_prints_the_report_and_forget_source_undoes_it(tmp_path: Path
     assert main(["--db", str(db), "import", "kodi", str(tmp_path / "nope.db")]) == 1
     err = capsys.readouterr().err
     assert "nope.db" in err and "no Kodi database here" in err and len(err.strip().splitlines()) == 1
+
+
+def test_movie_nfo_speaks_for_a_folder_with_one_video_only(tmp_path: Path) -> None:
+    from pyrec.history.kodi_nfo import read_nfo_folder
+
+    one, two = tmp_path / "One (2001)", tmp_path / "Two"
+    one.mkdir()
+    two.mkdir()
+    (one / "one.mkv").write_bytes(b"x")
+    (two / "a.mkv").write_bytes(b"x")
+    (two / "b.mkv").write_bytes(b"x")
+    for folder in (one, two):
+        (folder / "movie.nfo").write_text("<movie><title>T</title><playcount>1</playcount></movie>")
+    read = read_nfo_folder(tmp_path)
+    assert [e.item.path for e in read.events] == [str(one / "one.mkv")]
+
+
+def test_unknown_sources_are_one_line(service: PyrecService) -> None:
+    from pyrec.errors import PyrecError
+
+    with pytest.raises(PyrecError, match="unknown history source 'pyrec'"):
+        service.forget_source("pyrec")
