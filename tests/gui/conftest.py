@@ -97,13 +97,17 @@ def make_window(qtbot, qapp: QApplication, tmp_path: Path, sample_library: Sampl
     opened: list[tuple[MainWindow, PyrecService]] = []
 
     def make(db: Path | None = None, *, start: bool = True, scan_jobs: int | None = None,
-             watch_delay_ms: int = 300, settings: Settings | None = None) -> MainWindow:
+             watch_delay_ms: int = 300, settings: Settings | None = None, in_app_player: bool = False) -> MainWindow:
         if db is None:
             db = tmp_path / "library.sqlite"
             if not db.exists():
                 shutil.copy2(sample_library.db, db)
         service = PyrecService(db, cache_dir=sample_library.cache)
-        window = MainWindow(service, settings=settings or Settings(tmp_path / "gui.ini"),
+        if settings is None:
+            settings = Settings(tmp_path / "gui.ini")
+            # The recorder stands in for the system's player, unless the test is about the in-app one.
+            settings.external_player = not in_app_player
+        window = MainWindow(service, settings=settings,
                             choose_folder=recorder.choose_folder, choose_save=recorder.choose_save,
                             open_url=recorder.open_url, scan_jobs=scan_jobs, watch_delay_ms=watch_delay_ms)
         qtbot.addWidget(window)
