@@ -38,7 +38,7 @@ from pyrec.service.privacy import Privacy
 from pyrec.service.recommending import Recommending
 from pyrec.service.scanning import ScanOptions, Scanning
 from pyrec.service.store import Ref, Store
-from pyrec.service.tonight import HomeRows, Tonight, arrange
+from pyrec.service.tonight import SURPRISE_POOL, HomeRows, Tonight, arrange
 from pyrec.service.warm import WarmRecommender
 
 if TYPE_CHECKING:
@@ -246,7 +246,10 @@ class PyrecService:
     def surprise(self, profile: str | None = None) -> shapes.Card | None:
         """Something to watch tonight, drawn from the best recommendations; for a
         series, the first episode the profile has not finished (never 5 before 4)."""
-        return self._tonight.surprise(profile, self.recommend(profile, n=20))
+        candidates = self.recommend(profile, n=20)
+        if len(candidates) < SURPRISE_POOL:  # little history yet: what Home offers (new, next episodes, …)
+            candidates += [card for shelf in self.shelves(profile, limit=SURPRISE_POOL) for card in shelf["items"]]
+        return self._tonight.surprise(profile, candidates)
 
     def similar(self, ref: Ref, n: int = 20, profile: str | None = None) -> list[shapes.Card]:
         """More like this: a blend of visual, text and graph similarity."""
