@@ -3,11 +3,13 @@ test so each test may change it; a main window on the copy, offscreen."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -25,6 +27,17 @@ from pyrec.demo.sample_library import build_sample_library
 from pyrec.service import PyrecService
 
 GUI_DIR = Path(__file__).parent
+ROOT = GUI_DIR.parents[1]
+
+
+def screenshots_tool() -> ModuleType:
+    """tools/screenshots.py as a module: it makes "Storm Watch", the film with
+    chapters and subtitle lines that the README pictures and these tests use."""
+    spec = importlib.util.spec_from_file_location("pyrec_screenshots_tool", ROOT / "tools" / "screenshots.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -6,7 +6,6 @@ video; these tests assert on positions, durations and the rows stored."""
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -15,54 +14,19 @@ from PySide6.QtCore import Qt
 from pyrec.service import PyrecService
 from pyrec_gui.views.player import multimedia_problem
 
+from .conftest import screenshots_tool
+
 pytestmark = pytest.mark.skipif(multimedia_problem() is not None, reason=str(multimedia_problem()))
-
-LINES = """1
-00:00:01,000 --> 00:00:03,000
-The lighthouse keeper waits.
-
-2
-00:00:06,000 --> 00:00:07,500
-Ships pass the lighthouse at night.
-"""
-CHAPTERS = """;FFMETADATA1
-title=Storm Watch
-[CHAPTER]
-TIMEBASE=1/1000
-START=0
-END=4000
-title=Calm
-[CHAPTER]
-TIMEBASE=1/1000
-START=4000
-END=8000
-title=Storm
-"""
-
-
-def make_storm_watch(path: Path) -> Path:
-    """8 s of H.264 in Matroska with two chapters and an English SubRip track."""
-    subs, meta = path.with_suffix(".lines.txt"), path.with_suffix(".meta.txt")
-    subs.write_text(LINES)
-    meta.write_text(CHAPTERS)
-    subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=160x90:rate=10:duration=8",
-                    "-f", "srt", "-i", str(subs), "-i", str(meta), "-map", "0:v", "-map", "1:s",
-                    "-map_metadata", "2", "-map_chapters", "2", "-c:v", "libx264", "-g", "10", "-c:s", "srt",
-                    "-metadata:s:s:0", "language=eng", str(path)], check=True, timeout=120)
-    subs.unlink()
-    meta.unlink()
-    return path
-
 
 @pytest.fixture
 def long_library(tmp_path: Path) -> Path:
-    """"Storm Watch": 8 s of H.264 in Matroska with chapters (Calm 0:00, Storm
-    0:04) and an English SubRip track (lines at 0:01 and 0:06), scanned."""
+    """"Storm Watch": 10 s of H.264 in Matroska with chapters (Calm 0:00, Storm
+    0:04) and an English SubRip track (lines at 0:01, 0:04.5, 0:08), scanned."""
     if shutil.which("ffmpeg") is None:
         pytest.skip("the ffmpeg tool is not installed")
     folder = tmp_path / "long"
     folder.mkdir()
-    make_storm_watch(folder / "Storm.Watch.2019.mkv")
+    screenshots_tool().make_storm_watch(folder / "Storm.Watch.2019.mkv", seconds=8)
     db = tmp_path / "long.sqlite"
     with PyrecService(db, cache_dir=tmp_path / "cache") as service:
         assert service.scan([folder]).failed == 0
@@ -114,7 +78,7 @@ def test_resume_seek_to_a_moment_and_escape_record_the_real_position(make_window
     window.open_video(video)
     qtbot.waitUntil(lambda: bool(window.detail.moment_links()), timeout=5000)
     hrefs = [href for _label, href in window.detail.moment_links()]
-    assert {"t:0.000", "t:4.000", "t:1.000", "t:6.000"} <= set(hrefs)  # two chapters, two lines
+    assert {"t:0.000", "t:4.000", "t:1.000", "t:4.500", "t:8.000"} <= set(hrefs)  # two chapters, three lines
     window.detail._link("t:4.000")  # what clicking the chapter "0:04 Storm" does
     player = window.player
     assert player is not None and window.current_page() == "player"
@@ -160,17 +124,17 @@ def test_space_pauses_arrows_seek_and_the_system_player_stays_an_option(make_win
 
 def test_search_says_where_the_words_are_and_space_plays_from_there(make_window, qtbot, long_library) -> None:
     window = make_window(long_library, in_app_player=True)
-    window.search_for("ships pass")
+    window.search_for("ships pass")  # said at 0:04.5
     qtbot.waitUntil(lambda: window.search.model.rowCount() > 0, timeout=10000)
     index = window.search.model.index(0)
     from pyrec_gui.models.items import Role
 
     reason = index.data(Role.Reason)
-    assert reason.startswith("said at 0:06") and "Ships pass the lighthouse" in reason, reason
+    assert reason.startswith("said at 0:04") and "Ships pass the lighthouse" in reason, reason
     grid = window.search.grid
     grid.setFocus()
     grid.setCurrentIndex(index)
     qtbot.keyClick(grid, Qt.Key.Key_Space)
     player = window.player
     assert player is not None and window.current_page() == "player"
-    qtbot.waitUntil(lambda: player.position_seconds() >= 6.0, timeout=10000)
+    qtbot.waitUntil(lambda: player.position_seconds() >= 4.5, timeout=10000)

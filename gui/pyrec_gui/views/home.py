@@ -70,6 +70,7 @@ class Shelf(QWidget):
         self.menu_button.setAccessibleName(f"Arrange {title}")
         self.menu_button.setAutoRaise(True)
         self.menu_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.menu_button.setStyleSheet("QToolButton::menu-indicator { image: none; }")  # "⋯" says it already
         menu = QMenu(self.menu_button)
         for action, text in (("up", "Move up"), ("down", "Move down"), ("hide", "Hide this shelf")):
             menu.addAction(text, partial(self.arrange_requested.emit, shelf_id, action))

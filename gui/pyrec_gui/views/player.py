@@ -100,6 +100,8 @@ class PlayerView(QWidget):
         controls.addWidget(self.slider, 1)
         self.clock = label("0:00 / 0:00", "muted")
         controls.addWidget(self.clock)
+        keys = label("Space pause · ←/→ 10 s · Esc back", "muted")
+        controls.addWidget(keys)
         outer.addLayout(controls)
         self.up_next = QWidget()
         row = QHBoxLayout(self.up_next)
