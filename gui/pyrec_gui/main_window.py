@@ -513,7 +513,7 @@ class MainWindow(QMainWindow):
             self.playback.play(video, self.profile)
             return
         player = self._player()
-        player.play(video, self.profile, start if start is not None else resume_position(video))
+        player.play(video, self.profile, start if start is not None else resume_position(video))  # None: stored
         self.show_page("player")
         player.setFocus()
 

@@ -239,6 +239,11 @@ class PyrecService:
         """Store a profile's shelf order and/or hidden shelves (shelf ids, as `shelves` gives them)."""
         return self._tonight.set_home_rows(profile, order=order, hidden=hidden)
 
+    def resume_at(self, ref: Ref, profile: str | None = None) -> float | None:
+        """Where this profile stopped playing the video (seconds); None when it
+        never started it or finished it."""
+        return self._tonight.resume_at(ref, profile)
+
     def next_episode(self, ref: Ref) -> shapes.Card | None:
         """The episode after this one in its series (season, episode); None after the last or for a film."""
         return self._tonight.next_episode(ref)

@@ -16,6 +16,7 @@ from typing import TypedDict
 
 from pyrec import shapes
 from pyrec.library import VideoInfo
+from pyrec.records import is_watched
 from pyrec.service.behaviour import NOBODY, Behaviour
 from pyrec.service.store import Ref, Store
 
@@ -57,6 +58,22 @@ class Tonight:
         following = episodes[ids.index(video.id) + 1]
         thumbs = self.store.library.first_thumbnails([following.id])
         return shapes.card_json(following, thumbs.get(following.id))
+
+    def resume_at(self, ref: Ref, profile: str | None) -> float | None:
+        """Where the profile stopped in this video: its newest play's position,
+        unless that play (or a later "watched" mark) finished it."""
+        video = self.store.resolve(ref)
+        profile_id = self.behaviour.reading_id(profile)
+        if profile_id == NOBODY:
+            return None
+        duration = video.probe.duration if video.probe else 0.0
+        for event in self.store.library.interactions(profile_id, newest_first=True):
+            if event.video_id != video.id or event.kind not in ("play", "watched"):
+                continue
+            if event.kind == "watched" or not event.position:
+                return None
+            return None if duration and is_watched(event.position / duration, duration) else float(event.position)
+        return None
 
     def first_unfinished(self, ref: Ref, profile: str | None) -> VideoInfo | None:
         """The first episode of the video's series the profile has not watched (the video itself for a film

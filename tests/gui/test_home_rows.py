@@ -128,3 +128,15 @@ def test_the_detail_page_names_codec_and_container_not_the_fourcc(window, qtbot,
         pass
     facts = window.detail.facts.text()
     assert "MPEG-4 in MP4" in facts and "FMP4" not in facts, facts
+
+
+def test_resume_at_is_where_the_profile_stopped(library_copy: Path) -> None:
+    with PyrecService(library_copy) as service:
+        video = _by_title(service)["Oasis"]
+        assert service.resume_at(video["id"]) is None  # nobody played it
+        service.record_play(video["id"], position=0.8, watched_seconds=0.8)
+        assert service.resume_at(video["id"]) == pytest.approx(0.8)
+        service.create_profile("bo")
+        assert service.resume_at(video["id"], "bo") is None  # another profile's play is not this one's
+        service.mark_watched(video["id"])
+        assert service.resume_at(video["id"]) is None  # finished: starts from the beginning

@@ -47,11 +47,15 @@ def test_home_arrows_between_cards_and_shelves_enter_opens_escape_returns(make_w
     assert window.current_page() == "home"
 
 
-def test_library_enter_opens_space_plays_escape_returns(window, qtbot, recorder, sample_library) -> None:
+def _library_shown(window, qtbot, sample_library) -> None:
     window.show_page("library")
-    grid, model = window.library.grid, window.library.model
-    qtbot.waitUntil(lambda: model.rowCount() == sample_library.videos, timeout=5000)
+    qtbot.waitUntil(lambda: window.library.model.rowCount() == sample_library.videos, timeout=5000)
     window.activateWindow()
+
+
+def test_library_enter_opens_space_plays_escape_returns(window, qtbot, recorder, sample_library) -> None:
+    _library_shown(window, qtbot, sample_library)
+    grid, model = window.library.grid, window.library.model
     grid.setFocus()
     grid.setCurrentIndex(model.index(0))
     _key(qtbot, Qt.Key.Key_Right)
@@ -84,10 +88,8 @@ def test_search_down_into_results_enter_opens_escape_returns(window, qtbot) -> N
 
 
 def test_detail_space_plays_and_escape_returns(window, qtbot, recorder, sample_library) -> None:
-    window.show_page("library")
-    qtbot.waitUntil(lambda: window.library.model.rowCount() == sample_library.videos, timeout=5000)
+    _library_shown(window, qtbot, sample_library)
     video = window.library.model.item(0)
-    window.activateWindow()
     window.open_video(video)
     assert window.detail.hasFocus()
     _key(qtbot, Qt.Key.Key_Space)

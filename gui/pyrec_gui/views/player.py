@@ -21,13 +21,12 @@ from pyrec.clock import format_clock
 from pyrec.records import is_watched
 from pyrec.shapes import Card
 from pyrec_gui.models.items import display_title
+from pyrec_gui.playback import play_writer
 from pyrec_gui.widgets.common import button, label
 from pyrec_gui.workers import ServiceRunner, error_line
 
 if TYPE_CHECKING:
     from PySide6.QtMultimedia import QMediaPlayer
-
-    from pyrec.service import PyrecService
 
 STEP_MS = 2500  # a forward step of the position at most this long is watching; longer is a seek
 SEEK_SECONDS = 10
@@ -120,16 +119,29 @@ class PlayerView(QWidget):
 
     # -- starting and stopping -------------------------------------------------------
     def play(self, video: Card, profile: str | None, start: float | None = None) -> None:
-        """Play ``video`` from ``start`` seconds (default: the beginning)."""
+        """Play ``video`` from ``start`` seconds; without one, from where this
+        profile stopped (asked of the service while the file opens)."""
         self.stop()
         self.video, self.profile = video.copy(), profile
         self.watched_ms, self._last_ms, self._started = 0, None, False
         self._start_ms = int(max(0.0, start or 0.0) * 1000)
+        if start is None:
+            video_id, wanted = int(video["id"]), self.video
+            self.runner.submit(lambda s: s.resume_at(video_id, profile),
+                               lambda at: self._resume(wanted, at), lambda _exc: None, owner=self)
         self.cancel_next()
         self.title.setText(display_title(video))
         self.media.setSource(QUrl.fromLocalFile(video.get("path") or ""))
         self.media.play()
         self.setFocus()
+
+    def _resume(self, video: Card | None, at: float | None) -> None:
+        if at is None or video is not self.video:  # nothing stored, or another video plays now
+            return
+        if self._started:
+            self.seek(at)
+        else:
+            self._start_ms = int(at * 1000)
 
     def stop(self) -> None:
         """Stop and record what was watched (nothing to do when nothing plays)."""
@@ -248,11 +260,7 @@ class PlayerView(QWidget):
             return
         finished = finished or bool(duration and is_watched(position / duration, duration))
 
-        def write(s: PyrecService) -> int | None:
-            event = s.record_play(video_id, profile, position=position, watched_seconds=watched)
-            if finished and event is not None:
-                s.mark_watched(video_id, profile)
-            return event
+        write = play_writer(video_id, profile, position=position, watched=watched, finished=finished)
 
         def done(event: int | None) -> None:
             self.recorded.emit(video_id, "" if event is None else ("watched" if finished else "play"))
