@@ -523,9 +523,20 @@ class MainWindow(QMainWindow):
             self.player.recorded.connect(self._play_recorded)
             self.player.next_requested.connect(self.play)
             self.player.failed.connect(self.notices.error)
+            self.player.cannot_play.connect(self._cannot_play)
             self.pages["player"] = self.player
             self.stack.addWidget(self.player)
         return self.player
+
+    def _cannot_play(self, video: Card, why: str) -> None:
+        """The in-app player could not open it: say so (path and reason) and offer the system's player."""
+        if self.current_page() == "player":
+            self.go_back()
+        profile = self.profile
+        self.notices.show_notice(NoticeSpec(
+            f"{video.get('path', '')}: {why}", "error",
+            [NoticeAction("Open in your video player", lambda: self.playback.play(video, profile), primary=True)],
+            key="player"))
 
     def _surprise(self, video: Card | None) -> None:
         if video is None:

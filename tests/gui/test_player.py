@@ -143,3 +143,24 @@ def test_search_says_where_the_words_are_and_space_plays_from_there(make_window,
     player = window.player
     assert player is not None and window.current_page() == "player"
     qtbot.waitUntil(lambda: player.position_seconds() >= 4.5, timeout=10000)
+
+
+def test_a_file_the_player_cannot_open_says_why_and_offers_the_system_player(make_window, qtbot, tmp_path,
+                                                                          recorder) -> None:
+    window = make_window(in_app_player=True)
+    video = _video(window.service.db_path, "Canopy")
+    broken = tmp_path / "Canopy.mp4"
+    broken.write_bytes(b"not a video at all" * 100)
+    window.open_video(video)
+    window.play({**video, "path": str(broken)})
+    player = window.player
+    assert player is not None
+    with qtbot.waitSignal(player.cannot_play, timeout=10000):
+        pass
+    assert window.current_page() == "detail"  # back where the user was
+    (notice,) = [n for n in window.notices.notices if n.spec.key == "player"]
+    assert notice.spec.text.startswith(str(broken) + ": ")
+    (offer,) = [b for b in notice.buttons if b.text() == "Open in your video player"]
+    offer.click()
+    assert recorder.opened == [str(broken)]
+    assert _history(window.service.db_path) == []  # nothing was watched

@@ -50,6 +50,7 @@ class PlayerView(QWidget):
     recorded = Signal(int, str)  # video id, "play" or "watched" ("" when nothing was recorded)
     finished = Signal(int)  # video id: played to its end
     next_requested = Signal(dict)  # the next episode to play
+    cannot_play = Signal(dict, str)  # the video, why (the file could not be opened or decoded here)
     failed = Signal(str)
 
     next_delay_ms = 5000  # the countdown before the next episode starts
@@ -207,8 +208,10 @@ class PlayerView(QWidget):
         self.slider.setRange(0, max(0, ms))
 
     def _error(self, _error: object, text: str) -> None:
-        path = self.video.get("path", "") if self.video is not None else ""
-        self.failed.emit(f"{path}: {text or 'the video could not be played'}")
+        video, self.video = self.video, None  # nothing was watched: nothing to record
+        self.media.stop()
+        if video is not None:
+            self.cannot_play.emit(video, text or "the video could not be played")
 
     def _sync_button(self) -> None:
         from PySide6.QtMultimedia import QMediaPlayer
