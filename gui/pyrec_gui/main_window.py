@@ -533,10 +533,13 @@ class MainWindow(QMainWindow):
         if self.current_page() == "player":
             self.go_back()
         profile = self.profile
-        self.notices.show_notice(NoticeSpec(
-            f"{video.get('path', '')}: {why}", "error",
-            [NoticeAction("Open in your video player", lambda: self.playback.play(video, profile), primary=True)],
-            key="player"))
+
+        def elsewhere() -> None:
+            self.playback.play(video, profile)
+
+        self.notices.show_notice(NoticeSpec(f"{video.get('path', '')}: {why}", "error",
+                                            [NoticeAction("Open in your video player", elsewhere, primary=True)],
+                                            key="player"))
 
     def _surprise(self, video: Card | None) -> None:
         if video is None:
