@@ -40,7 +40,8 @@ class Video(TypedDict):
     width: int | None
     height: int | None
     fps: float | None
-    codec: str | None
+    codec: str | None  # the FourCC the file declares, e.g. "FMP4"
+    codec_name: str | None  # the name people know: "H.264", "HEVC", "MPEG-4", "AV1", "VP9"
     size: int
     status: str  # "ok", "damaged" (plays only up to ``playable``), "failed", "missing"
     playable: float | None  # seconds that play, for a damaged file
@@ -295,6 +296,7 @@ def video_json(v: VideoInfo) -> Video:
         "height": probe.height if probe else None,
         "fps": probe.fps if probe else None,
         "codec": probe.codec if probe else None,
+        "codec_name": codec_name(probe.codec) if probe else None,
         "size": v.file.size,
         "status": "damaged" if v.status == "ok" and probe and probe.damaged else v.status,
         "playable": probe.playable if probe else None,
@@ -302,6 +304,28 @@ def video_json(v: VideoInfo) -> Video:
         "added_at": v.added_at,
         "updated_at": v.updated_at,
     }
+
+
+# FourCCs (as OpenCV reports them, lower-cased) by the codec's common name.
+FOURCC_NAMES = {
+    **dict.fromkeys(("avc1", "avc3", "h264", "x264", "davc"), "H.264"),
+    **dict.fromkeys(("hvc1", "hev1", "hevc", "h265", "x265"), "HEVC"),
+    **dict.fromkeys(("fmp4", "mp4v", "xvid", "divx", "dx50", "div3", "mpg4", "3iv2"), "MPEG-4"),
+    **dict.fromkeys(("av01", "av1 "), "AV1"),
+    **dict.fromkeys(("vp09", "vp90"), "VP9"),
+    **dict.fromkeys(("vp08", "vp80"), "VP8"),
+    **dict.fromkeys(("mjpg", "mjpa", "jpeg"), "Motion JPEG"),
+    **dict.fromkeys(("mpg2", "mp2v", "mpeg"), "MPEG-2"),
+    **dict.fromkeys(("wmv3", "wmv2", "wmv1"), "WMV"),
+    "theo": "Theora", "apch": "ProRes", "apcn": "ProRes", "apcs": "ProRes", "ap4h": "ProRes",
+}
+
+
+def codec_name(fourcc: str | None) -> str | None:
+    """The name people know for a FourCC ("FMP4" → "MPEG-4"); the FourCC itself when unknown."""
+    if not fourcc or not fourcc.strip("\x00 "):
+        return None
+    return FOURCC_NAMES.get(fourcc.lower(), fourcc.strip("\x00 ").upper())
 
 
 def card_json(v: VideoInfo, thumbnail: str | None) -> Card:
@@ -356,6 +380,6 @@ def stats_json(s: LibraryStats) -> LibraryStatsJson:
 __all__ = [
     "Card", "DoctorReport", "DupeGroupJson", "DupePair", "EntityJson", "FacetValue", "Frame", "HistoryEvent",
     "KeyframeJson", "LabelJson", "LibraryStatsJson", "MediaDetail", "MediaJson", "ModelStatus", "MomentJson", "ProfileExport", "ProfileInfo", "ProfileJson",
-    "ReasonJson", "Shelf", "TrackJson", "TrashResult", "Video", "VideoDetail", "card_json", "entity_json",
+    "ReasonJson", "Shelf", "TrackJson", "TrashResult", "Video", "VideoDetail", "card_json", "codec_name", "entity_json",
     "keyframe_json", "label_json", "media_json", "moment_json", "stats_json", "track_json", "video_json",
 ]

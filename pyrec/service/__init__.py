@@ -41,6 +41,7 @@ from pyrec.service.privacy import Privacy
 from pyrec.service.recommending import Recommending
 from pyrec.service.scanning import ScanOptions, Scanning
 from pyrec.service.store import Ref, Store
+from pyrec.service.tonight import SURPRISE_POOL, HomeRows, Tonight, arrange
 from pyrec.service.warm import WarmRecommender
 
 if TYPE_CHECKING:
@@ -64,6 +65,7 @@ class PyrecService:
         self._recommending = Recommending(self._store, self._behaviour, self._warm)
         self._browsing = Browsing(self._store, self._behaviour)
         self._diagnostics = Diagnostics(self._store)
+        self._tonight = Tonight(self._store, self._behaviour)
 
     # -- the library ----------------------------------------------------------------------
     @property
@@ -255,6 +257,36 @@ class PyrecService:
         """For you, Continue watching, Next episodes, Because you watched …, New, Rediscover."""
         return self._recommending.shelves(profile, limit)
 
+    def home_shelves(self, profile: str | None = None, limit: int = 20) -> list[shapes.Shelf]:
+        """The shelves as the profile arranged its home page (see `set_home_rows`)."""
+        return arrange(self.shelves(profile, limit), self._tonight.home_rows(profile))
+
+    def home_rows(self, profile: str | None = None) -> HomeRows:
+        """Which shelves a profile hides and the order it wants them in."""
+        return self._tonight.home_rows(profile)
+
+    def set_home_rows(self, profile: str | None = None, *, order: Sequence[str] | None = None,
+                      hidden: Sequence[str] | None = None) -> HomeRows:
+        """Store a profile's shelf order and/or hidden shelves (shelf ids, as `shelves` gives them)."""
+        return self._tonight.set_home_rows(profile, order=order, hidden=hidden)
+
+    def resume_at(self, ref: Ref, profile: str | None = None) -> float | None:
+        """Where this profile stopped playing the video (seconds); None when it
+        never started it or finished it."""
+        return self._tonight.resume_at(ref, profile)
+
+    def next_episode(self, ref: Ref) -> shapes.Card | None:
+        """The episode after this one in its series (season, episode); None after the last or for a film."""
+        return self._tonight.next_episode(ref)
+
+    def surprise(self, profile: str | None = None) -> shapes.Card | None:
+        """Something to watch tonight, drawn from the best recommendations; for a
+        series, the first episode the profile has not finished (never 5 before 4)."""
+        candidates = self.recommend(profile, n=20)
+        if len(candidates) < SURPRISE_POOL:  # little history yet: what Home offers (new, next episodes, …)
+            candidates += [card for shelf in self.shelves(profile, limit=SURPRISE_POOL) for card in shelf["items"]]
+        return self._tonight.surprise(profile, candidates)
+
     def similar(self, ref: Ref, n: int = 20, profile: str | None = None) -> list[shapes.Card]:
         """More like this: a blend of visual, text and graph similarity."""
         return self._recommending.similar(ref, n, profile)
@@ -329,4 +361,4 @@ class PyrecService:
         return self._diagnostics.doctor()
 
 
-__all__ = ["DEFAULT_PROFILE", "PyrecService"]
+__all__ = ["DEFAULT_PROFILE", "HomeRows", "PyrecService", "arrange"]
