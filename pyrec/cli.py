@@ -29,6 +29,7 @@ from pyrec import __version__, netguard
 from pyrec.clock import format_clock, parse_clock
 from pyrec.errors import PyrecError
 from pyrec.service import PyrecService
+from pyrec.service.importing import ImportReport, NfoExportReport
 from pyrec.shapes import Card, Video, VideoDetail
 
 if TYPE_CHECKING:
@@ -267,15 +268,74 @@ def cmd_profiles(args: argparse.Namespace) -> int:
 # -- privacy -------------------------------------------------------------------
 def cmd_forget(args: argparse.Namespace) -> int:
     with PyrecService(args.db) as service:
-        deleted = service.forget(args.profile)
+        if args.source:
+            deleted = service.forget_source(args.source, args.profile)
+        else:
+            deleted = service.forget(args.profile)
+    what = f"imported from {args.source} " if args.source else ""
     if args.json:
-        _emit_json({"profile": args.profile or "default", "deleted": deleted})
+        _emit_json({"profile": args.profile or "default", "deleted": deleted}
+                   | ({"source": args.source} if args.source else {}))
     else:
-        out.print(f"forgot {deleted} events of profile {args.profile or 'default'}")
+        out.print(f"forgot {deleted} events {what}of profile {args.profile or 'default'}")
     return 0
 
 
+# -- imported history --------------------------------------------------------------
+def _export_nfo(args: argparse.Namespace) -> int:
+    with PyrecService(args.db) as service:
+        report = service.export_nfo(args.profile, dry_run=args.dry_run)
+    (_emit_json if args.json else _print_nfo_report)(report)
+    return 0
+
+
+def _print_nfo_report(report: NfoExportReport) -> None:
+    for f in report["files"]:
+        mark = ("would write" if report["dry_run"] else "wrote") if f["changed"] else "left"
+        out.print(f"{mark}: {escape(f['nfo'] or f['path'])}: {escape(f['reason'])}")
+    verb = "would change" if report["dry_run"] else "changed"
+    out.print(f"{verb} {report['written']} .nfo files; {report['unchanged']} left as they were")
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    with PyrecService(args.db) as service:
+        report = service.import_history(args.source, args.path, profile=args.profile, maps=args.map,
+                                        account=args.account, dry_run=args.dry_run)
+    if args.json:
+        _emit_json(report)
+    else:
+        _print_import_report(report, show_all=args.all)
+    return 0
+
+
+def _print_import_report(report: ImportReport, *, show_all: bool) -> None:
+    s = report["summary"]
+    who = f" (account {report['account']})" if report["account"] else ""
+    out.print(f"{report['source']}: {escape(report['path'])}{escape(who)} -> profile {escape(report['profile'])}")
+    out.print(f"  {s['matched']} matched, {s['ambiguous']} ambiguous, {s['unmatched']} unmatched; "
+              f"{s['events']} events of matched videos, {s['skipped']} skipped")
+    lines = [i for i in report["items"] if show_all or i["status"] != "matched"]
+    if lines:
+        table = Table(title=None if show_all else "not imported (ambiguous or unmatched)", title_justify="left")
+        for col in ("status", "item", "video", "how / why"):
+            table.add_column(col, overflow="fold")
+        for i in lines:
+            table.add_row(i["status"], escape(i["label"]), "" if i["video_id"] is None else str(i["video_id"]),
+                          escape(f"{i['method']}: {i['reason']}" if i["method"] else i["reason"]))
+        out.print(table)
+    for line in report["skipped"][:20]:
+        out.print(f"  skipped: {escape(line)}")
+    if len(report["skipped"]) > 20:
+        out.print(f"  … and {len(report['skipped']) - 20} more skipped (see --json)")
+    verb = "would add" if report["dry_run"] else "added"
+    out.print(f"{verb} {report['added']} events" + ("" if report["dry_run"] else
+              f", updated {report['updated']}, {report['unchanged']} already there")
+              + (" (dry run: nothing stored)" if report["dry_run"] else ""))
+
+
 def cmd_export(args: argparse.Namespace) -> int:
+    if args.what == "nfo":
+        return _export_nfo(args)
     with PyrecService(args.db) as service:
         data = service.export(args.profile)
     text = json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
@@ -522,9 +582,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--create", metavar="NAME")
     p.add_argument("--incognito", action="store_true", help="with --create: a profile that records nothing")
 
-    with_profile(add("forget", cmd_forget, "delete a profile's whole history"))
-    p = with_profile(add("export", cmd_export, "a profile's data as JSON"))
+    p = with_profile(add("forget", cmd_forget, "delete a profile's whole history (or only what one import brought)"))
+    p.add_argument("--source", default=None, metavar="SOURCE",
+                   help="forget only the events imported from SOURCE (kodi, nfo, jellyfin, plex, trakt)")
+    p = with_profile(add("import", cmd_import,
+                         "import watch history from Kodi, Jellyfin, Plex, Trakt or .nfo sidecars"))
+    p.add_argument("source", choices=("kodi", "nfo", "jellyfin", "plex", "trakt"))
+    p.add_argument("path", metavar="PATH", help="the source's database or export (file or folder)")
+    p.add_argument("--map", action="append", default=[], metavar="OLD=NEW",
+                   help="read paths starting with OLD as starting with NEW (repeatable)")
+    p.add_argument("--account", default=None, metavar="NAME", help="the source's user, where it has several")
+    p.add_argument("--dry-run", action="store_true", help="show what would be imported; store nothing")
+    p.add_argument("--all", action="store_true", help="list matched items too, with how they matched")
+    p = with_profile(add("export", cmd_export, "a profile's data as JSON, or (export nfo) played state into .nfo files"))
+    p.add_argument("what", nargs="?", choices=("profile", "nfo"), default="profile",
+                   help="profile: everything as JSON (default); nfo: write <playcount>, <lastplayed>, <userrating> "
+                        "into each watched video's existing .nfo")
     p.add_argument("-o", "--output", default="-", help="file to write (default: stdout)")
+    p.add_argument("--dry-run", action="store_true", help="with nfo: show what would change; write nothing")
     p = add("backup", cmd_backup, "a consistent copy of the library file, safe while pyrec runs")
     p.add_argument("dest", metavar="FILE")
     p = add("folders", cmd_folders, "list, add or remove library folders")

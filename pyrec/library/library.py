@@ -12,6 +12,7 @@ from pyrec.library import connection
 from pyrec.library.behaviour import BehaviourStore
 from pyrec.library.content import ContentReads
 from pyrec.library.duplicates import DuplicateStore
+from pyrec.library.imports import ImportStore
 from pyrec.library.migrations import user_version
 from pyrec.library.moments import MomentReads
 from pyrec.library.rows import LibraryStats
@@ -19,7 +20,7 @@ from pyrec.library.settings import SettingsStore
 from pyrec.library.videos import VideoStore
 
 
-class Library(VideoStore, ContentReads, MomentReads, BehaviourStore, SettingsStore, DuplicateStore):
+class Library(VideoStore, ContentReads, MomentReads, BehaviourStore, SettingsStore, DuplicateStore, ImportStore):
     """``with Library.open(path) as lib: ...`` — see the mixins for the calls.
 
     Every call is one transaction; writers in other processes wait (up to the

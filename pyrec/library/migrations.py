@@ -302,6 +302,19 @@ CREATE TABLE dupe_groups (
 DELETE FROM settings WHERE key = 'recommend.duplicate_groups';
 """
 
+# v9: imported history. Each event knows where it came from ('pyrec' for what
+# pyrec recorded itself) and, when imported, its key in that source. The key
+# lives on the event row rather than in a separate ledger table: a re-import
+# is one INSERT … ON CONFLICT against a unique index (idempotent without a
+# join), forgetting a source is one DELETE, and an event removed with its
+# video (ON DELETE CASCADE) takes its key with it, so nothing can dangle.
+_V9_IMPORTS = """
+ALTER TABLE interactions ADD COLUMN source TEXT NOT NULL DEFAULT 'pyrec';
+ALTER TABLE interactions ADD COLUMN import_key TEXT;
+CREATE UNIQUE INDEX interactions_import_key ON interactions (source, profile_id, import_key)
+    WHERE import_key IS NOT NULL;
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "catalogue: videos, texts, keyframes, embeddings, labels, entity graph", _V1_CATALOGUE),
     Migration(2, "full-text search over title, plot, people, tags, subtitles", _v2_search),
@@ -315,6 +328,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     # 0 for every row stored before: the next scan indexes those files again (records.EXTRACTOR_VERSION).
     Migration(8, "which extractors stored each video (upgrade pass)",
               "ALTER TABLE videos ADD COLUMN extracted INTEGER NOT NULL DEFAULT 0;"),
+    Migration(9, "imported history: each event's source and its key there (idempotent, undoable imports)",
+              _V9_IMPORTS),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

@@ -7,6 +7,8 @@ and wires together in its constructor:
     Store            the library file (opened on first use) and the cache dir
     Behaviour        profiles, recording plays/likes/…, history  ──on_recorded──┐
     Privacy          forget, export, backup                      ──on_forgotten─┤
+    Importing        import history from Kodi/Jellyfin/Plex/Trakt, ──on_changed─┤
+                     forget it by source, write .nfo played state
     Scanning         scan, library folders, trashing copies      ──on_changed───┤
     WarmRecommender  the recommender, its index, online updates, retrains,  ◄───┘
                      duplicate detection
@@ -34,6 +36,7 @@ from pyrec.library import Library, Profile, VideoInfo
 from pyrec.service.behaviour import DEFAULT_PROFILE, Behaviour
 from pyrec.service.browsing import Browsing
 from pyrec.service.diagnostics import Diagnostics
+from pyrec.service.importing import ImportReport, Importing, NfoExportReport
 from pyrec.service.privacy import Privacy
 from pyrec.service.recommending import Recommending
 from pyrec.service.scanning import ScanOptions, Scanning
@@ -57,6 +60,7 @@ class PyrecService:
         self._warm = WarmRecommender(self._store)
         self._behaviour = Behaviour(self._store, on_recorded=self._warm.record)
         self._privacy = Privacy(self._store, self._behaviour, on_forgotten=self._warm.history_forgotten)
+        self._importing = Importing(self._store, self._behaviour, on_changed=self._warm.history_forgotten)
         self._scanning = Scanning(self._store, on_changed=self._warm.library_changed)
         self._recommending = Recommending(self._store, self._behaviour, self._warm)
         self._browsing = Browsing(self._store, self._behaviour)
@@ -216,6 +220,33 @@ class PyrecService:
     def backup(self, dest: str | os.PathLike[str]) -> str:
         """A consistent copy of the library (SQLite online backup), even while in use."""
         return self._privacy.backup(dest)
+
+    # -- imported history ------------------------------------------------------------------------------
+    def import_history(self, source: str, path: str | os.PathLike[str], *, profile: str | None = None,
+                       maps: Sequence[str] = (), account: str | None = None,
+                       dry_run: bool = False) -> ImportReport:
+        """Import what ``source`` (kodi, nfo, jellyfin, plex, trakt) knows at
+        ``path`` into a profile, in one transaction; ``maps`` are
+        ``OLD_PREFIX=NEW_PREFIX`` path remappings, ``account`` picks the
+        source's user where it has several. Returns the matching report
+        (matched / ambiguous / unmatched with reasons) and what was stored.
+        Importing twice adds nothing; ``dry_run`` stores nothing."""
+        return self._importing.import_history(source, path, profile=profile, maps=maps, account=account,
+                                              dry_run=dry_run)
+
+    def forget_source(self, source: str, profile: str | None = None) -> int:
+        """Undo imports: delete a profile's events imported from ``source``."""
+        return self._importing.forget_source(source, profile)
+
+    def export_nfo(self, profile: str | None = None, *, dry_run: bool = False) -> NfoExportReport:
+        """Give history back (opt-in): write each watched or rated video's
+        <playcount>, <lastplayed> and <userrating> into its existing .nfo,
+        keeping the rest of the file byte for byte."""
+        return self._importing.export_nfo(profile, dry_run=dry_run)
+
+    def history_sources(self, profile: str | None = None) -> dict[str, int]:
+        """Events of a profile per source ("pyrec": recorded here)."""
+        return self._importing.sources(profile)
 
     # -- recommendations -------------------------------------------------------------------------------
     def recommend(self, profile: str | None = None, n: int = 20) -> list[shapes.Card]:
