@@ -46,6 +46,7 @@ from pyrec.service.warm import WarmRecommender
 
 if TYPE_CHECKING:
     from pyrec.recommend.engine import Recommender
+    from pyrec.scan.deep import DeepSummary
     from pyrec.scan.scanner import ScanSummary
 
 
@@ -102,6 +103,14 @@ class PyrecService:
         ``exclude`` (patterns), ``progress`` (a callback) and ``cancel`` (an
         event); see ScanOptions."""
         return self._scanning.scan(roots, **options)
+
+    def deep_pass(self, **options: Any) -> DeepSummary:
+        """Speech transcripts and other slow readers over the videos not read
+        yet (see Scanning.deep_pass: budget_seconds, stage, progress, cancel, limit, stages)."""
+        return self._scanning.deep_pass(**options)
+
+    def deep_status(self) -> dict[str, dict[str, object]]:
+        return self._scanning.deep_status()
 
     def library_folders(self) -> list[str]:
         return self._scanning.library_folders()
