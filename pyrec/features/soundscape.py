@@ -85,14 +85,19 @@ class SoundShares:
         return out
 
 
+_GOLDEN = 0.6180339887498949
+
+
 def analysis_windows(duration: float) -> list[tuple[float, float]]:
-    """(start, seconds) windows to hear: the whole of a short file, else
-    ``WINDOWS`` evenly spread ones (never the first or last instant, where
-    logos and silence sit)."""
+    """(start, seconds) windows to hear: the whole of a short file, else one
+    window in each of ``WINDOWS`` equal slots, at a different place in each
+    (golden-ratio steps): evenly spaced windows would all land on the same
+    beat of anything periodic (a show's segments, a song's verses)."""
     if duration <= WHOLE_SECONDS:
         return [(0.0, max(duration, 0.0) or WHOLE_SECONDS)]
     slot = duration / WINDOWS
-    return [(round(i * slot + (slot - WINDOW_SECONDS) / 2, 3), WINDOW_SECONDS) for i in range(WINDOWS)]
+    room = slot - WINDOW_SECONDS
+    return [(round(i * slot + ((i + 1) * _GOLDEN % 1.0) * room, 3), WINDOW_SECONDS) for i in range(WINDOWS)]
 
 
 def measure_container(container: av.container.InputContainer, path: PathLike, duration: float) -> SoundShares:

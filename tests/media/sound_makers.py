@@ -33,8 +33,15 @@ def speech_file() -> Path:
     return path
 
 
-def _picture(seconds: float) -> list[str]:
-    return ["-f", "lavfi", "-i", f"testsrc2=size=160x90:rate=10:duration={seconds}"]
+PICTURES = ("testsrc2", "mandelbrot", "life=mold=10:ratio=0.2:death_color=#C83232:life_color=#00ff00",
+            "cellauto=rule=110", "smptebars")
+
+
+def _picture(seconds: float, picture: str = PICTURES[0]) -> list[str]:
+    """A moving picture from one of ffmpeg's generators (different ones are
+    different videos to the duplicate finder, whatever their sound)."""
+    sep = ":" if "=" in picture else "="
+    return ["-f", "lavfi", "-i", f"{picture}{sep}size=160x90:rate=10", "-t", str(seconds)]
 
 
 # A melody of chords: notes with harmonics and a decay, as music is.
@@ -48,22 +55,23 @@ def melody_source(seconds: float) -> list[str]:
     return ["-f", "lavfi", "-i", f"aevalsrc='{expr}':s=48000:d={seconds}"]
 
 
-def make_with_audio(ffmpeg: Run, path: Path, audio: list[str], seconds: float, *, codec: str = "aac") -> Path:
+def make_with_audio(ffmpeg: Run, path: Path, audio: list[str], seconds: float, *, codec: str = "aac",
+                    picture: str = PICTURES[0]) -> Path:
     """A small H.264 video with the given audio input (ffmpeg arguments)."""
-    ffmpeg(*_picture(seconds), *audio, "-map", "0:v", "-map", "1:a", "-c:v", "libx264", "-g", "10",
+    ffmpeg(*_picture(seconds, picture), *audio, "-map", "0:v", "-map", "1:a", "-c:v", "libx264", "-g", "10",
            "-c:a", codec, "-shortest", str(path))
     return path
 
 
-def make_speech_video(ffmpeg: Run, path: Path) -> Path:
+def make_speech_video(ffmpeg: Run, path: Path, *, picture: str = PICTURES[0]) -> Path:
     """The spoken sentence, then a second and a half of quiet: 8 s."""
-    ffmpeg(*_picture(8), "-i", str(speech_file()), "-map", "0:v", "-map", "1:a", "-c:v", "libx264", "-g", "10",
+    ffmpeg(*_picture(8, picture), "-i", str(speech_file()), "-map", "0:v", "-map", "1:a", "-c:v", "libx264", "-g", "10",
            "-c:a", "aac", "-af", "apad=whole_dur=8", "-t", "8", str(path))
     return path
 
 
-def make_music_video(ffmpeg: Run, path: Path, seconds: float = 10.0) -> Path:
-    return make_with_audio(ffmpeg, path, melody_source(seconds), seconds)
+def make_music_video(ffmpeg: Run, path: Path, seconds: float = 10.0, *, picture: str = PICTURES[0]) -> Path:
+    return make_with_audio(ffmpeg, path, melody_source(seconds), seconds, picture=picture)
 
 
 def make_noise_video(ffmpeg: Run, path: Path, seconds: float = 10.0) -> Path:
