@@ -59,7 +59,9 @@ def is_watched(fraction: Number, duration: Number, *, watched_fraction: float = 
 # change (an upgrade pass), so new features (damage measured, moments, frame
 # grids…) reach files scanned before them. Bump it whenever a scan starts
 # storing something new per file.
-EXTRACTOR_VERSION = 3  # 2: sidecar subtitle lines as moments; 3: the sound's shares and loudness (stats), its traits (entities of kind "sound")
+# 2: sidecar subtitle lines as moments; 3: the sound's shares and loudness
+# (stats) and its traits (entities of kind "sound").
+EXTRACTOR_VERSION = 3
 
 
 @dataclass(frozen=True)

@@ -105,8 +105,8 @@ def measure_container(container: av.container.InputContainer, path: PathLike, du
     sampled windows. Raises MediaError (naming the file) when there is no
     audio or none of it decodes."""
     windows = analysis_windows(duration)
-    if len(windows) == 1:
-        clips: list[AudioClip] = [decode_audio(container, path)]
+    if len(windows) == 1:  # never more than WHOLE_SECONDS, whatever length the header claims
+        clips: list[AudioClip] = [decode_audio(container, path, duration=WHOLE_SECONDS)]
     else:
         clips = list(decode_windows(container, path, windows))
     shares = measure_clips(clips)
