@@ -104,6 +104,17 @@ def cmd_scan(args: argparse.Namespace) -> int:
 
 # -- deep pass -----------------------------------------------------------------
 def cmd_deep(args: argparse.Namespace) -> int:
+    if args.status:
+        with PyrecService(args.db) as service:
+            status = service.deep_status()
+        if args.json:
+            _emit_json(status)
+            return 0
+        for stage, info in status.items():
+            why = f" ({info['unavailable']})" if info["unavailable"] else ""
+            out.print(escape(f"{stage} v{info['version']}: {info['done']} done, {info['failed']} failed, "
+                             f"{info['pending']} to read{why}"))
+        return 0
     cancel = threading.Event()
     with PyrecService(args.db) as service:
         show_bar = err.is_terminal and not args.json
@@ -612,6 +623,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="compute per file and reader (default 120; a longer film is sampled)")
     p.add_argument("--stage", default=None, metavar="NAME", help="run one reader only (e.g. speech)")
     p.add_argument("--limit", type=int, default=None, metavar="N", help="stop after N file readings")
+    p.add_argument("--status", action="store_true", help="only say what each reader has done and has left")
 
     add("doctor", cmd_doctor, "versions, SIMD level, models and library stats")
 

@@ -165,6 +165,8 @@ def test_the_cli_names_a_missing_speech_extra_or_transcribes(db: Path, capsys: p
         assert summary["unavailable"] == {"speech": reason} and "pyrec[speech]" in reason
     else:
         assert summary["done"] == 1 and summary["pending"] == 4
+    status = cli_json(capsys, "deep", "--status", "--db", str(db))["speech"]
+    assert status["unavailable"] == reason and status["done"] + status["pending"] == 5
     assert main(["deep", "--db", str(db), "--stage", "nonesuch"]) == 2
     assert "no deep stage 'nonesuch'" in capsys.readouterr().err
 
