@@ -124,8 +124,10 @@ class SpeechStage:
         return moments
 
     def _transcribe(self, model: Any, joined: _Joined, started: float, budget: float) -> list[Moment]:
+        # One retry at a higher temperature at most (Whisper's default tries six): a
+        # line that reads like a loop costs a bounded amount, and the budget stays honest.
         segments, info = model.transcribe(joined.samples, beam_size=self.beam_size, vad_filter=False,
-                                          condition_on_previous_text=False, without_timestamps=False)
+                                          condition_on_previous_text=False, temperature=(0.0, 0.4))
         language = _LANG3.get(info.language, info.language or "")
         out = []
         for seg in segments:  # lazy: each step decodes the next 30 s
