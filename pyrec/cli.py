@@ -33,6 +33,7 @@ from pyrec.service.importing import ImportReport, NfoExportReport
 from pyrec.shapes import Card, Video, VideoDetail
 
 if TYPE_CHECKING:
+    from pyrec.scan.deep import DeepProgress
     from pyrec.scan.scanner import ScanProgress, ScanSummary
 
 out = Console(highlight=False, soft_wrap=True)
@@ -94,9 +95,61 @@ def cmd_scan(args: argparse.Namespace) -> int:
             f"Scanned in {summary.seconds:.1f} s: {summary.added} added, {summary.updated} updated, "
             f"{summary.moved} moved, {summary.unchanged} unchanged, {summary.missing} missing, {summary.failed} failed"
         )
+        if summary.indexed:
+            out.print("Next, a deep pass can transcribe speech (slow, resumable): pyrec deep")
         for line in summary.warnings:
             err.print(f"[yellow]warning:[/yellow] {line}", markup=True, highlight=False)
     return 1 if summary.nothing_readable() else 0
+
+
+# -- deep pass -----------------------------------------------------------------
+def cmd_deep(args: argparse.Namespace) -> int:
+    if args.status:
+        with PyrecService(args.db) as service:
+            status = service.deep_status()
+        if args.json:
+            _emit_json(status)
+            return 0
+        for stage, info in status.items():
+            why = f" ({info['unavailable']})" if info["unavailable"] else ""
+            out.print(escape(f"{stage} v{info['version']}: {info['done']} done, {info['failed']} failed, "
+                             f"{info['pending']} to read{why}"))
+        return 0
+    cancel = threading.Event()
+    with PyrecService(args.db) as service:
+        show_bar = err.is_terminal and not args.json
+        try:
+            if not show_bar:
+                summary = service.deep_pass(budget_seconds=args.budget, stage=args.stage, cancel=cancel,
+                                            limit=args.limit)
+            else:
+                columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                           TextColumn("{task.fields[current]}"))
+                with Progress(*columns, console=err, transient=True) as bar:
+                    task = bar.add_task("deep pass", total=None, current="")
+
+                    def on_progress(p: DeepProgress) -> None:
+                        bar.update(task, total=p.total or None, completed=p.done, current=Path(p.path).name[:40],
+                                   description=p.stage or "deep pass")
+
+                    summary = service.deep_pass(budget_seconds=args.budget, stage=args.stage, cancel=cancel,
+                                                limit=args.limit, progress=on_progress)
+        except KeyboardInterrupt:
+            cancel.set()
+            raise
+        except ValueError as exc:  # an unknown --stage
+            _error_line(str(exc))
+            return 2
+    for line in summary.errors:
+        _error_line(line)
+    if args.json:
+        _emit_json(summary.to_json())
+        return 0
+    for stage, reason in summary.unavailable.items():
+        err.print(f"[yellow]{escape(stage)} skipped:[/yellow] {escape(reason)}", markup=True, highlight=False)
+    out.print(f"Deep pass in {summary.seconds:.1f} s: {summary.done} read, {summary.moments} moments found, "
+              f"{summary.failed} failed, {summary.pending} left" + (" (cancelled)" if summary.cancelled else ""))
+    return 0
 
 
 # -- doctor ------------------------------------------------------------------
@@ -113,6 +166,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     table.add_row("network guard", escape(report["privacy"]["network_guard"]))
     table.add_row("onnxruntime telemetry", escape(report["privacy"]["onnxruntime_telemetry"]))
     table.add_row("desktop app", escape(report["desktop_app"]))  # "pyrec[gui]" is not markup
+    table.add_row("speech", escape(report["speech"]))
     for model in report["models"]:
         table.add_row(f"model {model['id']}", f"{model['status']}  {model.get('file', '')}")
     for key, value in report["paths"].items():
@@ -150,9 +204,23 @@ def cmd_show(args: argparse.Namespace) -> int:
     table.add_row("people", ", ".join(f"{e['name']} ({e['role']})" for e in video["entities"] if e["kind"] == "person"))
     table.add_row("labels", ", ".join(f"{l['name']} {l['score']:.2f}" for l in video["labels"][:6]))
     table.add_row("keyframes", str(len(video["keyframes"])))
+    table.add_row("sound", _sound_line(video))
     _media_rows(table, video)
+    for run in video["deep"]:
+        table.add_row(f"deep {run['stage']}", f"{run['status']}: {run['moments']} moments in {run['seconds']:.1f} s"
+                      if run["status"] == "done" else f"failed: {run['error']}")
     out.print(table)
     return 0
+
+
+def _sound_line(video: VideoDetail) -> str:
+    sound = video["sound"]
+    if sound is None:
+        return "not heard (no audio track, or scanned before pyrec listened)"
+    level = "silent" if sound["loudness_lufs"] is None else f"{sound['loudness_lufs']:.1f} LUFS"
+    traits = f" ({', '.join(sound['traits'])})" if sound["traits"] else ""
+    return (f"speech {sound['speech']:.0%}, music {sound['music']:.0%}, other {sound['noise']:.0%}, "
+            f"silence {sound['silence']:.0%}; {level}{traits}")
 
 
 def _media_rows(table: Table, video: VideoDetail) -> None:
@@ -549,6 +617,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, default=None, metavar="N", help="worker processes (default: CPU count)")
     p.add_argument("--follow-outside", action="store_true",
                    help="follow symlinks that lead out of the library folders (default: skip and report them)")
+
+    p = add("deep", cmd_deep, "the slow readers (speech transcripts) over videos not read yet; resumable")
+    p.add_argument("--budget", type=float, default=None, metavar="SECONDS",
+                   help="compute per file and reader (default 120; a longer film is sampled)")
+    p.add_argument("--stage", default=None, metavar="NAME", help="run one reader only (e.g. speech)")
+    p.add_argument("--limit", type=int, default=None, metavar="N", help="stop after N file readings")
+    p.add_argument("--status", action="store_true", help="only say what each reader has done and has left")
 
     add("doctor", cmd_doctor, "versions, SIMD level, models and library stats")
 

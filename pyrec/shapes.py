@@ -136,6 +136,28 @@ class MediaDetail(TypedDict):
     moments: list[MomentJson]
 
 
+class SoundJson(TypedDict):
+    """What the file sounds like: shares of its time (they add up to 1) and
+    loudness, heard from sampled windows; traits as the recommender uses them."""
+
+    speech: float
+    music: float
+    noise: float
+    silence: float
+    loudness_lufs: float | None  # None: silent throughout
+    seconds_heard: float
+    traits: list[str]  # "talky", "music", "quiet"
+
+
+class DeepRunJson(TypedDict):
+    stage: str  # "speech", "screen_text"
+    version: int
+    status: str  # "done" or "failed"
+    error: str | None
+    seconds: float
+    moments: int
+
+
 class VideoDetail(Video, MediaDetail):
     """One video with what pyrec understood of it (``pyrec show``, the detail page)."""
 
@@ -143,6 +165,8 @@ class VideoDetail(Video, MediaDetail):
     keyframes: list[KeyframeJson]
     labels: list[LabelJson]
     entities: list[EntityJson]
+    sound: SoundJson | None  # None: no audio, or scanned before pyrec listened
+    deep: list[DeepRunJson]  # the deep pass's readers that ran on it
 
 
 class Frame(TypedDict):
@@ -262,6 +286,15 @@ class PrivacyGuards(TypedDict):
     onnxruntime_telemetry: str
 
 
+def sound_json(stats: dict[str, float], traits: list[str]) -> SoundJson | None:
+    if "speech_share" not in stats:
+        return None
+    return {"speech": stats["speech_share"], "music": stats.get("music_share", 0.0),
+            "noise": stats.get("noise_share", 0.0), "silence": stats.get("silence_share", 0.0),
+            "loudness_lufs": stats.get("loudness_lufs"), "seconds_heard": stats.get("audio_seconds_heard", 0.0),
+            "traits": traits}
+
+
 class DoctorReport(TypedDict):
     pyrec: str
     python: str
@@ -274,6 +307,7 @@ class DoctorReport(TypedDict):
     models: list[ModelStatus]
     privacy: PrivacyGuards
     desktop_app: str  # whether Qt's system libraries are all present
+    speech: str  # "on (…)" or why not and how to turn it on
     paths: DoctorPaths
     library: LibraryStatsJson | None
 

@@ -13,6 +13,7 @@ from pyrec.errors import MediaError, PyrecError
 from pyrec.features.extract import embed_text_info, extract_media
 from pyrec.features.framegrid import grids_for
 from pyrec.features.media_text import subtitle_digest
+from pyrec.features.soundscape import sound_traits
 from pyrec.records import EntityRef, FileStat, MediaText, ScanFailure, TextInfo, VideoRecord
 from pyrec.scan import names, nfo, subtitles
 from pyrec.scan import tags as tags_module
@@ -108,6 +109,7 @@ def index_file(stat: FileStat, options: IndexOptions) -> VideoRecord | ScanFailu
         warnings = [w if w.startswith(f"{stat.path}: ") else f"{stat.path}: {w}" for w in features.warnings]
         text, entities = describe_text(stat.path, options.roots, warnings, media)
         media = with_sidecar_cues(media, stat.path, text.sources)
+        entities += [EntityRef("sound", trait) for trait in sound_traits(features.stats)]
         embeddings = list(features.embeddings)
         if options.embed_text:
             embedding = embed_text_info(text, [e.name for e in entities if e.kind in ("genre", "tag", "person")])

@@ -27,6 +27,7 @@ inside the methods that need them, so the desktop app opens sooner.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Unpack
@@ -46,6 +47,8 @@ from pyrec.service.warm import WarmRecommender
 
 if TYPE_CHECKING:
     from pyrec.recommend.engine import Recommender
+    from pyrec.features.deep import DeepStage
+    from pyrec.scan.deep import DeepProgressCallback, DeepSummary
     from pyrec.scan.scanner import ScanSummary
 
 
@@ -102,6 +105,20 @@ class PyrecService:
         ``exclude`` (patterns), ``progress`` (a callback) and ``cancel`` (an
         event); see ScanOptions."""
         return self._scanning.scan(roots, **options)
+
+    def deep_pass(self, *, budget_seconds: float | None = None, stage: str | None = None,
+                  progress: DeepProgressCallback | None = None, cancel: threading.Event | None = None,
+                  limit: int | None = None, stages: Sequence[DeepStage] | None = None) -> DeepSummary:
+        """Speech transcripts and other slow readers over the videos not read
+        yet, ``budget_seconds`` of compute per file and reader (default 120);
+        commits per file, so ``cancel`` or a kill loses at most the file in
+        hand. ``stage`` runs one reader; ``stages`` replaces the default list."""
+        return self._scanning.deep_pass(budget_seconds=budget_seconds, stage=stage, progress=progress,
+                                        cancel=cancel, limit=limit, stages=stages)
+
+    def deep_status(self) -> dict[str, dict[str, object]]:
+        """Per deep reader: whether it can run here (else why not) and its done / failed / pending counts."""
+        return self._scanning.deep_status()
 
     def library_folders(self) -> list[str]:
         return self._scanning.library_folders()
