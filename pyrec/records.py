@@ -58,7 +58,7 @@ def is_watched(fraction: Number, duration: Number, *, watched_fraction: float = 
 # change (an upgrade pass), so new features (damage measured, moments, frame
 # grids…) reach files scanned before them. Bump it whenever a scan starts
 # storing something new per file.
-EXTRACTOR_VERSION = 1
+EXTRACTOR_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -145,6 +145,8 @@ class FrameGrids:
 
     step: float  # seconds between grids
     grids: np.ndarray  # uint8 [n, 256]: 16x16 area-averaged grey
+    audio_step: float = 0.0  # seconds between audio codes (0: no sound)
+    audio: np.ndarray | None = None  # uint32 [m] audio fingerprint (pyrec.features.audioprint); 0 = silent
 
 
 @dataclass

@@ -302,6 +302,16 @@ CREATE TABLE dupe_groups (
 DELETE FROM settings WHERE key = 'recommend.duplicate_groups';
 """
 
+# v9 (numbered 12 for issue 12: renumber on merge): an audio fingerprint
+# beside each video's frame grids (aligned video
+# with different sound is the same footage in a different edit, not a copy),
+# and the kind of each duplicate group ("copies" or "edits").
+_V9_DUPLICATE_AUDIO = """
+ALTER TABLE frame_grids ADD COLUMN audio_step REAL NOT NULL DEFAULT 0;
+ALTER TABLE frame_grids ADD COLUMN audio BLOB;
+ALTER TABLE dupe_groups ADD COLUMN kind TEXT NOT NULL DEFAULT 'copies';
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "catalogue: videos, texts, keyframes, embeddings, labels, entity graph", _V1_CATALOGUE),
     Migration(2, "full-text search over title, plot, people, tags, subtitles", _v2_search),
@@ -315,6 +325,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     # 0 for every row stored before: the next scan indexes those files again (records.EXTRACTOR_VERSION).
     Migration(8, "which extractors stored each video (upgrade pass)",
               "ALTER TABLE videos ADD COLUMN extracted INTEGER NOT NULL DEFAULT 0;"),
+    Migration(9, "duplicates: audio fingerprints with the frame grids; same footage with a different edit",
+              _V9_DUPLICATE_AUDIO),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
