@@ -9,6 +9,7 @@ PYBIND11_MODULE(_core, m) {
     pyrec::bind_vector_index(m);
     pyrec::bind_als(m);
     pyrec::bind_sandbox(m);
+    pyrec::bind_grids(m);
 #ifdef PYREC_VERSION_INFO
     m.attr("__version__") = PYREC_MACRO_STRINGIFY(PYREC_VERSION_INFO);
 #else

@@ -518,7 +518,7 @@ def cmd_dupes(args: argparse.Namespace) -> int:
     for group in groups:
         out.print(f"group {group['id']}: {group['reason']}")
         for item in group["items"]:
-            mark = "keep" if item["id"] == group["keep"] else "    "
+            mark = "keep" if item["id"] == group["keep"] and group["kind"] == "copies" else "    "
             out.print(f"  {mark} {item['id']:>5}  {item['width']}x{item['height']}  {item['path']}")
     return 0
 

@@ -60,7 +60,8 @@ def is_watched(fraction: Number, duration: Number, *, watched_fraction: float = 
 # grids…) reach files scanned before them. Bump it whenever a scan starts
 # storing something new per file.
 # 2: sidecar subtitle lines as moments; 3: the sound's shares and loudness
-# (stats) and its traits (entities of kind "sound").
+# (stats) and its traits (entities of kind "sound"); audio
+# fingerprints beside the frame grids, bit depth and HDR in the stats.
 EXTRACTOR_VERSION = 3
 
 
@@ -148,6 +149,8 @@ class FrameGrids:
 
     step: float  # seconds between grids
     grids: np.ndarray  # uint8 [n, 256]: 16x16 area-averaged grey
+    audio_step: float = 0.0  # seconds between audio codes (0: no sound)
+    audio: np.ndarray | None = None  # uint32 [m] audio fingerprint (pyrec.features.audioprint); 0 = silent
 
 
 @dataclass

@@ -204,6 +204,7 @@ class DupeGroupJson(TypedDict):
     items: list[Card]
     keep: int  # the copy suggested to keep
     reason: str
+    kind: str  # "copies" (one recording) or "edits" (same footage, different sound: nothing to trash)
     pairs: list[DupePair]
 
 

@@ -6,6 +6,12 @@ imports the core from.
 """
 
 from pyrec.core.als import ImplicitALS
-from pyrec.core.vector_index import VectorIndex, available_simd_levels, force_simd_level, simd_level
+from pyrec.core.grids import grid_differing
+from pyrec.core.vector_index import (
+    VectorIndex,
+    available_simd_levels,
+    force_simd_level,
+    simd_level,
+)
 
-__all__ = ["ImplicitALS", "VectorIndex", "available_simd_levels", "force_simd_level", "simd_level"]
+__all__ = ["ImplicitALS", "VectorIndex", "available_simd_levels", "force_simd_level", "grid_differing", "simd_level"]

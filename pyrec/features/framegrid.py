@@ -10,6 +10,11 @@ an added intro), and their motion can be compared, not just their look:
 one signer's 20 signs in one room differ in a handful of cells per frame,
 which no 64-bit pHash sees (they sit within 4-6 bits of each other).
 
+The sound of the same span gets an audio fingerprint (pyrec.features.
+audioprint; decoded through pyrec.features.audio, the shared decoder): two
+videos whose pictures align but whose sound differs are one footage in two
+edits, not copies.
+
 The same pass measures `detail`: the share of the picture's contrast in its
 top octave (what a half-size copy cannot hold). An upscale has almost none,
 so a bigger copy is not taken for a better one.
@@ -17,12 +22,17 @@ so a bigger copy is not taken for a better one.
 
 from __future__ import annotations
 
+import os
+from dataclasses import replace
+
 import cv2
 import numpy as np
 
 from pyrec.errors import MediaError
+from pyrec.features.audio import decode_audio, has_audio
+from pyrec.features.audioprint import AudioPrint, audio_print
 from pyrec.features.video import PathLike, VideoReader
-from pyrec.records import FrameGrids, MediaProbe
+from pyrec.records import FrameGrids, MediaProbe, MediaText
 
 MIN_STEP = 0.1  # seconds: finer is no more telling and costs storage
 MAX_GRIDS = 480  # per video (120 KB); a longer video gets a coarser step
@@ -107,16 +117,46 @@ def dense_grids(path: PathLike, duration: float, fps: float, *, pixels: int = 0,
     return FrameGrids(step, np.stack(grids).astype(np.uint8)), detail
 
 
-def grids_for(path: PathLike, probe: MediaProbe, stats: dict[str, float], warnings: list[str]) -> FrameGrids | None:
-    """Dense grids of a probed file (only the part that plays), its detail
-    added to `stats`; a file that fails here loses duplicate evidence, never
-    its place in the library (a warning says so)."""
+def sound_print(path: PathLike, seconds: float, warnings: list[str]) -> AudioPrint | None:
+    """The audio fingerprint of the first `seconds` of the file's sound (None
+    when it has none; a warning when it cannot be decoded)."""
+    import av
+
     try:
-        grids, detail = dense_grids(path, probe.playable or probe.duration or 0.0, probe.fps,
-                                    pixels=(probe.width or 0) * (probe.height or 0))
+        with av.open(os.fspath(path)) as container:
+            if not has_audio(container):
+                return None
+            clip = decode_audio(container, path, duration=seconds)
+    except MediaError as exc:
+        warnings.append(f"no audio fingerprint for duplicates: {exc.reason}")
+        return None
+    except (av.error.FFmpegError, OSError, ValueError) as exc:
+        warnings.append(f"no audio fingerprint for duplicates: {exc}")
+        return None
+    return audio_print(clip.samples, clip.rate)
+
+
+def grids_for(path: PathLike, probe: MediaProbe, stats: dict[str, float], warnings: list[str],
+              media: MediaText | None = None) -> FrameGrids | None:
+    """Dense grids of a probed file (only the part that plays) with the
+    audio fingerprint of that part; its detail, bit depth and HDR added to
+    `stats` (what the best copy is chosen on). A file that fails here loses
+    duplicate evidence, never its place in the library (a warning says so)."""
+    video = media.container.of_kind("video") if media is not None else []
+    if video:
+        stats["bit_depth"] = float(video[0].bit_depth or 8)
+        stats["hdr"] = float(video[0].hdr)
+    seconds = probe.playable or probe.duration or 0.0
+    try:
+        grids, detail = dense_grids(path, seconds, probe.fps, pixels=(probe.width or 0) * (probe.height or 0))
     except MediaError as exc:
         warnings.append(f"no frame grids for duplicates: {exc.reason}")
         return None
     if detail is not None:
         stats["detail"] = detail
-    return grids
+    if grids is None:
+        return None
+    sound = sound_print(path, seconds, warnings)
+    if sound is None or sound.codes.size == 0:
+        return grids
+    return replace(grids, audio_step=sound.step, audio=sound.codes)

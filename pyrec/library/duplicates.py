@@ -11,6 +11,7 @@ import numpy as np
 
 from pyrec.library.base import LibraryBase
 from pyrec.library.rows import DupeGroupRow
+from pyrec.records import FrameGrids
 
 FINGERPRINT_SETTING = "recommend.duplicate_fingerprint"
 
@@ -20,13 +21,14 @@ def members_key(video_ids: Sequence[int]) -> str:
 
 
 class DuplicateStore(LibraryBase):
-    def all_frame_grids(self, status: str = "ok") -> dict[int, tuple[float, np.ndarray]]:
-        """video_id -> (step seconds, uint8 [n, 256] 16x16 grey grids) for videos that have them."""
+    def all_frame_grids(self, status: str = "ok") -> dict[int, FrameGrids]:
+        """video_id -> its dense 16x16 grey grids (and audio fingerprint) for videos that have them."""
         with self._read() as conn:
-            rows = conn.execute("SELECT f.video_id, f.step, f.grids FROM frame_grids f "
+            rows = conn.execute("SELECT f.video_id, f.step, f.grids, f.audio_step, f.audio FROM frame_grids f "
                                 "JOIN videos v ON v.id = f.video_id WHERE v.status = ?", (status,)).fetchall()
-        return {int(v): (float(step), np.frombuffer(blob, np.uint8).reshape(-1, 256))
-                for v, step, blob in rows if blob and len(blob) % 256 == 0}
+        return {int(v): FrameGrids(float(step), np.frombuffer(blob, np.uint8).reshape(-1, 256), float(audio_step),
+                                   None if not audio or len(audio) % 4 else np.frombuffer(audio, "<u4").astype(np.uint32))
+                for v, step, blob, audio_step, audio in rows if blob and len(blob) % 256 == 0}
 
     def dupe_groups(self, *, dismissed: bool | None = False) -> tuple[str | None, list[DupeGroupRow]]:
         """(fingerprint of the library they were found in, groups); `dismissed`
@@ -34,27 +36,29 @@ class DuplicateStore(LibraryBase):
         where = "" if dismissed is None else f" WHERE dismissed = {int(dismissed)}"
         with self._read() as conn:
             row = conn.execute("SELECT value FROM settings WHERE key = ?", (FINGERPRINT_SETTING,)).fetchone()
-            rows = conn.execute(f"SELECT id, members, best, pairs, dismissed FROM dupe_groups{where} ORDER BY id").fetchall()
+            rows = conn.execute(f"SELECT id, members, best, pairs, dismissed, kind FROM dupe_groups{where} "
+                                "ORDER BY id").fetchall()
         groups = [DupeGroupRow(int(i), [int(v) for v in m.split(",")], int(b),
-                               [(int(a), int(c), float(e)) for a, c, e in json.loads(p)], bool(d))
-                  for i, m, b, p, d in rows]
+                               [(int(a), int(c), float(e)) for a, c, e in json.loads(p)], bool(d), str(k))
+                  for i, m, b, p, d, k in rows]
         return (None if row is None else str(row[0])), groups
 
-    def replace_dupe_groups(self, fingerprint: str, groups: Sequence[tuple[Sequence[int], int, Sequence[tuple[int, int, float]]]]) -> None:
-        """The groups found now, as (members, best, pairs). A group whose members
+    def replace_dupe_groups(self, fingerprint: str,
+                            groups: Sequence[tuple[Sequence[int], int, Sequence[tuple[int, int, float]], str]]) -> None:
+        """The groups found now, as (members, best, pairs, kind). A group whose members
         are exactly those of a stored group keeps its id and its dismissal;
         the other undismissed groups go."""
         now = time.time()
-        keys = [members_key(m) for m, _, _ in groups]
+        keys = [members_key(m) for m, _, _, _ in groups]
         with self._write() as conn:
             marks = ",".join("?" * len(keys))
             conn.execute(f"DELETE FROM dupe_groups WHERE dismissed = 0 AND members NOT IN ({marks})", keys)
             conn.executemany(
-                "INSERT INTO dupe_groups (members, best, pairs, found_at) VALUES (?, ?, ?, ?) "
+                "INSERT INTO dupe_groups (members, best, pairs, found_at, kind) VALUES (?, ?, ?, ?, ?) "
                 "ON CONFLICT (members) DO UPDATE SET best = excluded.best, pairs = excluded.pairs, "
-                "found_at = excluded.found_at",
-                [(k, int(best), json.dumps([[int(a), int(b), round(float(e), 4)] for a, b, e in pairs]), now)
-                 for k, (_, best, pairs) in zip(keys, groups, strict=True)])
+                "found_at = excluded.found_at, kind = excluded.kind",
+                [(k, int(best), json.dumps([[int(a), int(b), round(float(e), 4)] for a, b, e in pairs]), now, kind)
+                 for k, (_, best, pairs, kind) in zip(keys, groups, strict=True)])
             conn.execute("INSERT INTO settings (key, value) VALUES (?, ?) "
                          "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (FINGERPRINT_SETTING, fingerprint))
 

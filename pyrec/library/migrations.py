@@ -334,6 +334,15 @@ CREATE TABLE deep_runs (
 CREATE INDEX deep_runs_stage ON deep_runs (stage, version);
 """
 
+# v11: an audio fingerprint beside each video's frame grids (aligned video
+# with different sound is the same footage in a different edit, not a copy),
+# and the kind of each duplicate group ("copies" or "edits").
+_V11_DUPLICATE_AUDIO = """
+ALTER TABLE frame_grids ADD COLUMN audio_step REAL NOT NULL DEFAULT 0;
+ALTER TABLE frame_grids ADD COLUMN audio BLOB;
+ALTER TABLE dupe_groups ADD COLUMN kind TEXT NOT NULL DEFAULT 'copies';
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "catalogue: videos, texts, keyframes, embeddings, labels, entity graph", _V1_CATALOGUE),
     Migration(2, "full-text search over title, plot, people, tags, subtitles", _v2_search),
@@ -350,6 +359,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(9, "imported history: each event's source and its key there (idempotent, undoable imports)",
               _V9_IMPORTS),
     Migration(10, "deep pass: which slow readers (speech, on-screen text) ran on each video", _V10_DEEP_RUNS),
+    Migration(11, "duplicates: audio fingerprints with the frame grids; same footage with a different edit",
+              _V11_DUPLICATE_AUDIO),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

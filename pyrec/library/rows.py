@@ -45,6 +45,7 @@ class DupeGroupRow:
     best: int
     pairs: list[tuple[int, int, float]]
     dismissed: bool
+    kind: str = "copies"  # or "edits": the same footage with different sound (not copies to clean up)
 
 
 @dataclass(frozen=True)

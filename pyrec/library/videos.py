@@ -121,8 +121,10 @@ class VideoStore(LibraryBase):
                 [(video_id, clean_text(lb.name), lb.score, clean_text(lb.source)) for lb in record.labels],
             )
             if record.frame_grids is not None:
-                conn.execute("INSERT INTO frame_grids (video_id, step, grids) VALUES (?, ?, ?)",
-                             (video_id, record.frame_grids.step, record.frame_grids.grids.tobytes()))
+                fg = record.frame_grids
+                conn.execute("INSERT INTO frame_grids (video_id, step, grids, audio_step, audio) VALUES (?, ?, ?, ?, ?)",
+                             (video_id, fg.step, fg.grids.tobytes(), fg.audio_step,
+                              None if fg.audio is None else fg.audio.astype("<u4").tobytes()))
             self._insert_vectors(conn, video_id, vectors)
             self._insert_edges(conn, video_id, edges)
             self._insert_text(conn, video_id, t)

@@ -126,7 +126,7 @@ def index_file(stat: FileStat, options: IndexOptions) -> VideoRecord | ScanFailu
             stats=features.stats,
             warnings=warnings,
             media=media,
-            frame_grids=grids_for(stat.path, features.probe, features.stats, warnings),  # for duplicates
+            frame_grids=grids_for(stat.path, features.probe, features.stats, warnings, media),  # for duplicates
         )
     except MediaError as exc:
         return ScanFailure(stat, exc.one_line())

@@ -100,7 +100,9 @@ class DupeGroup(QFrame):
         column.setContentsMargins(0, 6, 0, 10)
         head = QHBoxLayout()
         items = group.get("items") or []
-        head.addWidget(label(f"{len(items)} copies of “{group_title(items)}”" if items else "", "h2"))
+        edits = group.get("kind", "copies") != "copies"  # same footage, different sound: nothing to trash
+        noun = "edits" if edits else "copies"
+        head.addWidget(label(f"{len(items)} {noun} of “{group_title(items)}”" if items else "", "h2"))
         reason = group.get("reason") or ""
         if reason:
             head.addWidget(label(f"— {reason}", "muted"))
@@ -111,6 +113,7 @@ class DupeGroup(QFrame):
         self.dismiss_button.setEnabled(group.get("id") is not None)
         head.addWidget(self.dismiss_button)
         self.trash_button = button("Move the others to trash…", "trash", self._request)
+        self.trash_button.setVisible(not edits)
         head.addWidget(self.trash_button)
         column.addLayout(head)
         row = QHBoxLayout()

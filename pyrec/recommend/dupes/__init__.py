@@ -17,10 +17,15 @@ it uses, and keeps the rest):
 - items.py: the data types (DupeItem in, DupeGroup out)
 - hashes.py: keyframe-hash helpers (informative hashes, hamming distances)
 - candidates.py: candidate pairs (hash band index, embedding neighbours)
-- align.py: same recording? dense frame grids aligned in time (trims, intros)
+- align.py: same recording? dense frame grids aligned in time (trims, intros),
+  every offset at once (the differing-cells matrix in the core: pyrec.core.grids)
+- views.py: other alignments to try: a playback rate (voted by matched
+  frames) and centre crops
+- sound.py: does the sound agree where the pictures align? (else: another edit)
 - verify.py: keyframe verification, for videos without frame grids
-- grouping.py: groups around a verified reference, or pairwise verified (no chaining)
-- best.py: the copy to keep (intact, complete, real detail, bits per pixel)
+- grouping.py: groups around a verified reference, or pairwise verified (no
+  chaining); two videos whose sound differs never share a copies group
+- best.py: the copy to keep (intact, complete, real detail, HDR / bit depth, bits per pixel)
 - detect.py: find_duplicates: candidates -> verification -> groups
 - copies.py: groups over catalogue positions for serving (DupeIndex, group_of)
 - store.py: groups kept in the library's dupe_groups table, with dismissals

@@ -3,8 +3,9 @@
 In order: an intact copy beats a damaged one (it plays to the end); a
 complete copy beats a trimmed one; then the most real detail (pixels, but
 an upscale counts as the smaller copy it was made from: its top octave
-holds next to nothing); then a copy that is not an upscale; then bits per
-pixel weighted by how efficient the codec is; then size."""
+holds next to nothing); then HDR over SDR and more bits per sample (10-bit
+over 8-bit: what a grade keeps); then a copy that is not an upscale; then
+bits per pixel weighted by how efficient the codec is; then size."""
 
 from __future__ import annotations
 
@@ -50,10 +51,10 @@ def best_copy(group: Sequence[DupeItem]) -> DupeItem:
     longest = max(it.duration for it in group)
     slack = max(1.0, COMPLETE_SLACK * longest)
 
-    def key(it: DupeItem) -> tuple[bool, bool, float, bool, float, int]:
+    def key(it: DupeItem) -> tuple[bool, bool, float, bool, int, bool, float, int]:
         pixels = effective_pixels(it, group)
         return (not it.damaged, it.duration >= longest - slack,
                 round(2 * math.log2(pixels)) if pixels > 0 else -1.0,  # half-octave steps: 1080 vs 1072 rows tie
-                not is_upscale(it, group), bits_per_pixel(it), it.size)
+                it.hdr, it.bit_depth, not is_upscale(it, group), bits_per_pixel(it), it.size)
 
     return max(group, key=key)  # max keeps the first of equals (items come in id order)

@@ -11,10 +11,12 @@ import numpy as np
 from pyrec.recommend.arrays import sorted_unique
 from pyrec.recommend.dupes.hashes import informative
 from pyrec.recommend.dupes.items import DupeItem
+from pyrec.recommend.dupes.views import centre_crop
 from pyrec.recommend.vectors import IndexFactory, core_index
 
 # Candidate keys: two of a hash's four 16-bit bands, side by side (6 pairs).
 _BAND_PAIRS = ((0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3))
+CANDIDATE_CROP = (0.9, 0.9)  # the centre whose hashes a video also brings
 
 
 def candidate_pairs(items: Sequence[DupeItem], *, max_bucket: int = 64) -> set[tuple[int, int]]:
@@ -40,16 +42,19 @@ def dense_pairs(items: Sequence[DupeItem], *, max_bucket: int = 64) -> set[tuple
     """Pairs of videos with a dense frame grid each whose 256-bit hashes
     (cell above the frame's median) agree exactly on one of eight 32-bit
     bands (a copy flips a few of the 256 bits, so most of its frames keep
-    several bands whole, trims included)."""
+    several bands whole, trims included). Each video also brings the hashes
+    of its centre 90%, so a cropped copy meets its original."""
     keys = []
     for it in items:
         f = it.frames
         if f is None or len(f) == 0:
             keys.append(np.zeros(0, np.int64))
             continue
-        bits = np.packbits(f > np.median(f, axis=1, keepdims=True), axis=1)  # [n, 32]
-        words = np.ascontiguousarray(bits).view(">u4").astype(np.int64)  # [n, 8]
-        keys.append((np.arange(8, dtype=np.int64)[None, :] << 32 | words).ravel())
+        # its own grids, and those of its centre (what a cropped copy grids to)
+        both = np.concatenate([f, centre_crop(f, *CANDIDATE_CROP)])
+        bits = np.packbits(both > np.median(both, axis=1, keepdims=True), axis=1)  # [2n, 32]
+        words = np.ascontiguousarray(bits).view(">u4").astype(np.int64)  # [2n, 8]
+        keys.append(np.unique((np.arange(8, dtype=np.int64)[None, :] << 32 | words).ravel()))
     return shared_key_pairs(keys, max_bucket=max_bucket)
 
 

@@ -15,7 +15,7 @@ def group_of(groups: Sequence[DupeGroup], catalog_ids: np.ndarray) -> np.ndarray
     """Group number per catalogue position (-1 = none), for the re-ranker."""
     pos = {int(v): i for i, v in enumerate(np.asarray(catalog_ids).tolist())}
     out = np.full(len(pos), -1, dtype=np.int64)
-    for g, group in enumerate(groups):
+    for g, group in enumerate(g for g in groups if g.kind == "copies"):
         for v in group.video_ids:
             if v in pos:
                 out[pos[v]] = g
@@ -56,6 +56,8 @@ class DupeIndex:
         indptr = [0]
         best: list[int] = []
         for g in groups:
+            if g.kind != "copies":  # another edit of the same footage is its own video
+                continue
             here = sorted({pos[v] for v in g.video_ids if v in pos})
             if len(here) < 2:  # the other copies left the catalogue: nothing to merge
                 continue

@@ -3,7 +3,9 @@ each verified (align.py on dense frame grids; verify.py on keyframes when a
 side has none), verified pairs grouped without chaining (grouping.py), the
 best copy of each group picked (best.py).
 
-Embedding cosine only proposes candidates: it never makes a duplicate."""
+Embedding cosine only proposes candidates: it never makes a duplicate.
+Aligned pictures with different sound (sound.py) are the same footage in
+another edit: grouped apart as "edits", never as copies to clean up."""
 
 from __future__ import annotations
 
@@ -11,10 +13,15 @@ from collections.abc import Sequence
 
 from pyrec.recommend.dupes.align import NOT_SHOWN, Verdict, verdict
 from pyrec.recommend.dupes.best import best_copy
-from pyrec.recommend.dupes.candidates import candidate_pairs, dense_pairs, embedding_pairs
-from pyrec.recommend.dupes.grouping import groups_of
+from pyrec.recommend.dupes.candidates import (
+    candidate_pairs,
+    dense_pairs,
+    embedding_pairs,
+)
+from pyrec.recommend.dupes.grouping import cliques, groups_of
 from pyrec.recommend.dupes.hashes import informative
 from pyrec.recommend.dupes.items import DupeGroup, DupeItem
+from pyrec.recommend.dupes.sound import sound_differs
 from pyrec.recommend.dupes.verify import match_fraction
 from pyrec.recommend.vectors import IndexFactory
 
@@ -53,21 +60,27 @@ def find_duplicates(
     pairs = candidate_pairs(items) | dense_pairs(items)
     pairs.update(embedding_pairs(items, threshold=embedding_threshold, index_factory=index_factory))
     evidence: dict[tuple[int, int], float] = {}
+    edits: dict[tuple[int, int], float] = {}  # same footage, different sound
     inside: set[tuple[int, int]] = set()  # (i, j): i is wholly inside j
     for i, j in sorted(pairs):
         v = verify_pair(items[i], items[j], max_hamming=max_hamming, min_fraction=min_fraction,
                         time_tolerance=time_tolerance)
-        if v.evidence > 0:
+        if v.evidence > 0 and sound_differs(items[i], items[j], v.offset, v.rate):
+            edits[(i, j)] = v.evidence
+        elif v.evidence > 0:
             evidence[(i, j)] = v.evidence
             if v.a_in_b:
                 inside.add((i, j))
             if v.b_in_a:
                 inside.add((j, i))
-    groups = []
-    for idx in groups_of(evidence, inside):
-        members = [items[i] for i in sorted(idx)]
-        pairs_here = [(items[i].video_id, items[j].video_id, e) for (i, j), e in sorted(evidence.items())
-                      if i in idx and j in idx]
-        groups.append(DupeGroup(sorted(m.video_id for m in members), best_copy(members).video_id, pairs_here))
-    groups.sort(key=lambda g: g.video_ids[0])
+    groups = [_group(items, idx, evidence, "copies") for idx in groups_of(evidence, inside, set(edits))]
+    groups += [_group(items, idx, edits, "edits") for idx in cliques(edits)]
+    groups.sort(key=lambda g: (g.kind != "copies", g.video_ids[0]))
     return groups
+
+
+def _group(items: Sequence[DupeItem], idx: set[int], verified: dict[tuple[int, int], float], kind: str) -> DupeGroup:
+    members = [items[i] for i in sorted(idx)]
+    pairs_here = [(items[i].video_id, items[j].video_id, e) for (i, j), e in sorted(verified.items())
+                  if i in idx and j in idx]
+    return DupeGroup(sorted(m.video_id for m in members), best_copy(members).video_id, pairs_here, kind=kind)

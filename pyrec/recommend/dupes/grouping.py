@@ -17,11 +17,13 @@ def _partners(verified: Mapping[tuple[int, int], float]) -> dict[int, dict[int, 
     return partners
 
 
-def groups_of(verified: Mapping[tuple[int, int], float], inside: Set[tuple[int, int]] = frozenset()) -> list[set[int]]:
+def groups_of(verified: Mapping[tuple[int, int], float], inside: Set[tuple[int, int]] = frozenset(),
+              apart: Set[tuple[int, int]] = frozenset()) -> list[set[int]]:
     """Disjoint groups of 2+ items. First around references: the item with
     the most verified partners that it holds or is held by ((i, r) in
-    `inside`: i is wholly inside r) takes them all; then `cliques` on the
-    verified pairs left."""
+    `inside`: i is wholly inside r) takes them all, but never two that are
+    known to be `apart` ((i, j), i < j: the same footage with different
+    sound); then `cliques` on the verified pairs left."""
     holds: dict[int, set[int]] = {}  # r -> partners verified against r, one wholly inside the other
     for i, r in inside:
         if (min(i, r), max(i, r)) in verified:
@@ -32,10 +34,13 @@ def groups_of(verified: Mapping[tuple[int, int], float], inside: Set[tuple[int, 
     for r in sorted(holds, key=lambda r: (-len(holds[r]), r)):
         if r in taken:
             continue
-        members = holds[r] - taken
-        if members:
-            groups.append({r} | members)
-            taken |= groups[-1]
+        group = {r}
+        for m in sorted(holds[r] - taken, key=lambda m: (-verified[(min(m, r), max(m, r))], m)):
+            if not any((min(m, o), max(m, o)) in apart for o in group):
+                group.add(m)
+        if len(group) > 1:
+            groups.append(group)
+            taken |= group
     rest = {(i, j): e for (i, j), e in verified.items() if i not in taken and j not in taken}
     return groups + cliques(rest)
 

@@ -25,11 +25,14 @@ def library_items(lib: Library) -> list[DupeItem]:
     for v in lib.videos("ok"):
         hashes, times = keyframes.get(v.id, empty)
         p = v.probe
-        step, frames = dense.get(v.id, (0.0, None))
+        g = dense.get(v.id)
         items.append(DupeItem(v.id, hashes, times, duration=(p.duration or 0.0) if p else 0.0,
                               width=(p.width or 0) if p else 0, height=(p.height or 0) if p else 0, size=v.file.size or 0,
-                              damaged=bool(p and p.damaged), frames=frames, step=step, detail=v.stats.get("detail"),
-                              codec=(p.codec or "") if p else "", fps=(p.fps or 0.0) if p else 0.0))
+                              damaged=bool(p and p.damaged), frames=None if g is None else g.grids,
+                              step=0.0 if g is None else g.step, detail=v.stats.get("detail"),
+                              codec=(p.codec or "") if p else "", fps=(p.fps or 0.0) if p else 0.0,
+                              audio=None if g is None else g.audio, audio_step=0.0 if g is None else g.audio_step,
+                              bit_depth=int(v.stats.get("bit_depth", 8)), hdr=bool(v.stats.get("hdr", 0.0))))
     return items
 
 

@@ -24,6 +24,10 @@ class DupeItem:
     detail: float | None = None  # share of contrast in the top octave (an upscale has ~none)
     codec: str = ""
     fps: float = 0.0
+    audio: np.ndarray | None = None  # uint32 audio fingerprint codes (pyrec.features.audioprint), 0 = silent
+    audio_step: float = 0.0  # seconds between audio codes
+    bit_depth: int = 8  # bits per colour sample of the video stream
+    hdr: bool = False  # PQ or HLG transfer
 
     @property
     def bitrate(self) -> float:
@@ -41,6 +45,7 @@ class DupeGroup:
     pairs: list[tuple[int, int, float]] = field(default_factory=list)  # (a, b, evidence 0..1)
     id: int | None = None  # the stored group's id (None until stored)
     dismissed: bool = False  # the user said these are not copies to clean up
+    kind: str = "copies"  # "edits": the same footage with different sound, not copies to clean up
 
     @property
     def key(self) -> str:
@@ -48,5 +53,5 @@ class DupeGroup:
         return ",".join(str(v) for v in sorted(self.video_ids))
 
     def to_json(self) -> dict[str, object]:
-        return {"id": self.id, "video_ids": self.video_ids, "best": self.best,
+        return {"id": self.id, "video_ids": self.video_ids, "best": self.best, "kind": self.kind,
                 "pairs": [{"a": a, "b": b, "evidence": round(e, 4)} for a, b, e in self.pairs]}
