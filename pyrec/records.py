@@ -58,7 +58,7 @@ def is_watched(fraction: Number, duration: Number, *, watched_fraction: float = 
 # change (an upgrade pass), so new features (damage measured, moments, frame
 # grids…) reach files scanned before them. Bump it whenever a scan starts
 # storing something new per file.
-EXTRACTOR_VERSION = 1
+EXTRACTOR_VERSION = 2  # 2: picture categories instead of ImageNet classes; measured shot cuts
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,11 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, NamedTuple
 
+import numpy as np
+
 from pyrec.clock import format_clock
 from pyrec.errors import MediaError, ModelError
+from pyrec.features.categories import category_labels, category_table
 from pyrec.features.container import is_truncated, opened, playable_in
 from pyrec.features.keyframes import pick_from
 from pyrec.features.media_text import read_media_text
@@ -123,12 +126,22 @@ def extract_media(path: PathLike, *, max_keyframes: int = 16, thumbnail_dir: Pat
             continue
         embeddings.append(Embedding(encoder.model_id, video_embedding(vectors)))
         if probs is not None and encoder.has_labels:
-            labels += labels_from_probs(probs, encoder.classes, top=max_labels, source=encoder.spec.id)
+            labels += picture_labels(encoder, probs, max_labels)
     if not images:
         warnings.append("no keyframes could be chosen")
 
     stats = video_stats(images, motion=picked.motion, cuts_per_minute=picked.cuts_per_minute)
     return VideoFeatures(info, keyframes, embeddings, labels, stats, warnings), media
+
+
+def picture_labels(encoder: VisualEncoder, probs: np.ndarray, max_labels: int) -> list[Label]:
+    """Coarse categories where the model ships a category table (the bundled
+    ImageNet model: "water", not "jellyfish 26 %"); a user's classifier keeps
+    its own class names."""
+    table = category_table(encoder.spec)
+    if table is not None:
+        return category_labels(probs, table, source=encoder.spec.id, top=max_labels)
+    return labels_from_probs(probs, encoder.classes, top=max_labels, source=encoder.spec.id)
 
 
 def check_container(path: PathLike, warnings: list[str]) -> tuple[float | None, MediaText | None]:
