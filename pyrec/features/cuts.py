@@ -33,11 +33,20 @@ NEIGHBOURS = 6  # steps each side that set the local level
 FLAT = 0.02  # local level floor: in a still shot (changes ~0) any jump over MIN_JUMP is a cut
 
 
+# The fast pass reads the whole stream only when it is cheap (frames x pixels
+# of ~2 minutes of 640x360); a longer film is sampled in SAMPLES stretches of
+# SAMPLE_SECONDS spread over it (cut rate and scene count then are estimates).
+FULL_STREAM_PIXELS = 3000 * 640 * 360
+SAMPLES = 4
+SAMPLE_SECONDS = 4.0
+
+
 @dataclass(frozen=True)
 class Shots:
     cuts: list[float]  # seconds, the first frame of each new shot
     seconds: float  # span of the video that was compared
     frames: int  # frames compared
+    duration: float = 0.0  # of the whole video, when only parts were compared (0: all of it)
 
     @property
     def cuts_per_minute(self) -> float:
@@ -45,8 +54,16 @@ class Shots:
 
     @property
     def scenes(self) -> int:
-        """Shots seen: cuts + 1 (0 when nothing was compared)."""
-        return len(self.cuts) + 1 if self.frames else 0
+        """Shots: cuts + 1 (0 when nothing was compared); estimated from the
+        cut rate when only parts of a longer video were compared."""
+        if not self.frames:
+            return 0
+        if self.duration > self.seconds > 0:
+            return round(self.cuts_per_minute * self.duration / 60.0) + 1
+        return len(self.cuts) + 1
+
+    def stats(self) -> dict[str, float]:
+        return {"cuts_per_minute": self.cuts_per_minute, "scenes": float(self.scenes)}
 
 
 def signature(bgr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -114,11 +131,32 @@ def detect_cuts(times: Sequence[float], signatures: Sequence[tuple[np.ndarray, n
     return Shots(cuts, span, len(times))
 
 
-def shots_of(path: PathLike, *, step: float = STEP, threads: int = 1) -> Shots:
-    """Cuts over the whole file from a low-resolution stream."""
+def shots_of(path: PathLike, *, step: float = STEP, threads: int = 1, start: float = 0.0,
+             span: float | None = None) -> Shots:
+    """Cuts from a low-resolution stream: the whole file, or ``span`` seconds
+    from the key frame at or before ``start``."""
     times: list[float] = []
     sigs: list[tuple[np.ndarray, np.ndarray]] = []
-    for t, small in low_res_frames(path, step=step, width=TINY[0] * 2, threads=threads):
+    for t, small in low_res_frames(path, step=step, width=TINY[0] * 2, threads=threads, start=start, span=span):
         times.append(t)
         sigs.append(signature(small))
     return detect_cuts(times, sigs)
+
+
+def fast_shots(path: PathLike, *, duration: float, fps: float, width: int, height: int,
+               step: float = STEP) -> Shots:
+    """What the fast pass can afford: the whole stream of a short or small
+    video, else SAMPLES stretches of SAMPLE_SECONDS spread over it (each read
+    from the key frame before it), the cut rate measured on those and the
+    scene count extrapolated."""
+    if duration * fps * width * height <= FULL_STREAM_PIXELS or duration <= SAMPLES * SAMPLE_SECONDS * 2:
+        return shots_of(path, step=step)
+    cuts: list[float] = []
+    seconds = 0.0
+    frames = 0
+    for k in range(SAMPLES):
+        part = shots_of(path, step=step, start=duration * (k + 0.5) / SAMPLES, span=SAMPLE_SECONDS)
+        cuts += part.cuts
+        seconds += part.seconds
+        frames += part.frames
+    return Shots(cuts, seconds, frames, duration)

@@ -23,6 +23,7 @@ from pyrec.clock import format_clock
 from pyrec.errors import MediaError, ModelError
 from pyrec.features.categories import category_labels, category_table
 from pyrec.features.container import is_truncated, opened, playable_in
+from pyrec.features.cuts import fast_shots
 from pyrec.features.keyframes import pick_from
 from pyrec.features.media_text import read_media_text
 from pyrec.features.probe import probe_open
@@ -131,7 +132,19 @@ def extract_media(path: PathLike, *, max_keyframes: int = 16, thumbnail_dir: Pat
         warnings.append("no keyframes could be chosen")
 
     stats = video_stats(images, motion=picked.motion, cuts_per_minute=picked.cuts_per_minute)
+    stats.update(_shot_stats(path, _playable_part(info), warnings))
     return VideoFeatures(info, keyframes, embeddings, labels, stats, warnings), media
+
+
+def _shot_stats(path: PathLike, info: MediaProbe, warnings: list[str]) -> dict[str, float]:
+    """Cuts per minute and scene count from the low-res stream (the keyframe
+    windows see ~6 s of a film, too little to count cuts: they said 0)."""
+    try:
+        shots = fast_shots(path, duration=info.duration, fps=info.fps, width=info.width, height=info.height)
+    except MediaError as exc:
+        warnings.append(f"shot cuts not measured: {exc.reason}")
+        return {}
+    return shots.stats()
 
 
 def picture_labels(encoder: VisualEncoder, probs: np.ndarray, max_labels: int) -> list[Label]:

@@ -28,11 +28,13 @@ def _size(stream: av.video.stream.VideoStream, width: int) -> tuple[int, int]:
 
 
 def low_res_frames(path: PathLike, *, step: float, width: int, start: float = 0.0, end: float | None = None,
-                   keyframes_only: bool = False, threads: int = 1) -> Iterator[tuple[float, np.ndarray]]:
+                   span: float | None = None, keyframes_only: bool = False,
+                   threads: int = 1) -> Iterator[tuple[float, np.ndarray]]:
     """(seconds, BGR frame ``width`` px wide) about every ``step`` seconds
-    from ``start`` to ``end``. Raises MediaError naming the file when it
-    cannot be opened or not one frame decodes; a damaged tail ends the
-    frames early."""
+    from ``start`` to ``end``; with ``span``, ``span`` seconds from the key
+    frame at or before ``start`` instead (nothing decoded is thrown away).
+    Raises MediaError naming the file when it cannot be opened or not one
+    frame decodes; a damaged tail ends the frames early."""
     name = os.fspath(path)
     try:
         container = av.open(name)
@@ -48,7 +50,7 @@ def low_res_frames(path: PathLike, *, step: float, width: int, start: float = 0.
         size = _size(stream, width)
         if start > 0 and stream.time_base is not None:
             container.seek(int(start / stream.time_base), stream=stream, backward=True)
-        next_at = start
+        next_at = start if span is None else 0.0
         produced = 0
         try:
             for frame in container.decode(stream):
@@ -57,6 +59,8 @@ def low_res_frames(path: PathLike, *, step: float, width: int, start: float = 0.
                     continue
                 if end is not None and t > end:
                     break
+                if span is not None and end is None:
+                    end = t + span
                 if t + 1e-6 < next_at:
                     continue
                 next_at = t + step

@@ -118,3 +118,30 @@ def test_not_a_video_is_a_media_error(tmp_path: Path) -> None:
     bad.write_bytes(b"not a video at all" * 100)
     with pytest.raises(MediaError, match="x.mp4"):
         shots_of(bad)
+
+
+def test_scan_features_carry_the_cut_rate_and_scene_count(tmp_path: Path) -> None:
+    """What stats.py used to store was the keyframe windows' count (~6 s of
+    film seen, so 0 for every file); now the low-res stream's."""
+    from pyrec.features.extract import extract_video_features
+
+    path = tmp_path / "shots.mp4"
+    truth = write_shots(path, SHOTS)
+    stats = extract_video_features(path, encoders=()).stats
+    duration = sum(s for s, _, _ in SHOTS)
+    assert stats["scenes"] == len(truth) + 1
+    assert stats["cuts_per_minute"] == pytest.approx(len(truth) * 60 / duration, rel=0.15)
+
+
+def test_long_video_is_sampled_and_its_scene_count_estimated(tmp_path: Path) -> None:
+    from pyrec.features.cuts import SAMPLES, fast_shots
+
+    path = tmp_path / "long.mp4"
+    shots = [(4.0, "drift", s) for s in range(40)]  # 160 s, a cut every 4 s: 15 cuts per minute
+    write_shots(path, shots)
+    # as if it were large: the fast pass then reads SAMPLES stretches, not the whole stream
+    result = fast_shots(path, duration=160.0, fps=FPS, width=1920, height=1080)
+    assert result.duration == 160.0 and result.seconds < 160.0 / 2
+    assert result.frames <= SAMPLES * 10
+    assert result.cuts_per_minute == pytest.approx(15.0, rel=0.5)
+    assert 20 <= result.scenes <= 61

@@ -65,11 +65,12 @@ def test_long_video_decodes_a_bounded_number_of_frames_and_skips_black(
     total = int(LONG["seconds"] * LONG["fps"])
     result = pick_keyframes(path, 16)
 
-    # 16 windows of 5 frames 0.1 s apart, 3 of them retried: 9 decodes each.
-    assert counting.decoded <= 19 * 9 + 2, counting.decoded
-    assert counting.decoded < total * 0.05  # vs 6000 frames in the file
-    assert counting.seeks <= 19
-    assert result.frames_decoded == counting.decoded  # the reader's own count agrees
+    # 16 windows of 5 frames 0.1 s apart, 3 of them retried: 9 decodes each,
+    # read by PyAV from the key frame before each window; OpenCV only probes.
+    assert result.frames_decoded <= 19 * 9 + 2, result.frames_decoded
+    assert result.frames_decoded < total * 0.05  # vs 6000 frames in the file
+    assert result.seeks <= 19
+    assert counting.decoded <= 2 and counting.seeks <= 1
 
     times = [f.keyframe.time for f in result.frames]
     assert len(times) == 16  # every segment, black ones included, gave a frame
