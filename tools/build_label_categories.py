@@ -35,7 +35,6 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import subprocess
 import sys
@@ -44,6 +43,8 @@ import tempfile
 import zipfile
 from collections import defaultdict
 from pathlib import Path
+
+from pyrec.models.registry import sha256_file
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "pyrec" / "models" / "imagenet_categories.json"
@@ -81,58 +82,58 @@ CATEGORIES: list[tuple[str, list[tuple[int, str]]]] = [
 # ImageNet has twice, e.g. "sunglasses", applies to both), each with why.
 # None: never shown.
 OVERRIDES: dict[str, tuple[str | None, str]] = {
-    'car wheel': ("vehicle", "car wheel: seen on cars, WordNet files it under wheel (a machine part)"),
-    'car mirror': ("vehicle", "car mirror: a car part, WordNet files it under mirror"),
-    'radiator grille': ("vehicle", "radiator grille: the front of a car"),
-    'disc brake': ("vehicle", "disc brake: a car/bike part"),
-    'seat belt': ("vehicle", "seat belt: inside a car"),
-    'traffic light': ("street", "traffic light: a street scene, no single object category"),
-    'street sign': ("street", "street sign: a street scene (a sign is also text, but small in frame)"),
-    'parking meter': ("street", "parking meter: street furniture"),
-    'manhole cover': ("street", "manhole cover: street surface"),
-    'breakwater': ("water", "breakwater: sea defence, on the coast"),
-    'pier': ("water", "pier: stands in water"),
-    'dock': ("water", "dock: a harbour"),
-    'boathouse': ("water", "boathouse: at the waterside"),
-    'snorkel': ("water", "snorkel: worn in water"),
-    'scuba diver': ("water", "scuba diver: under water (a person too, but the scene is the sea)"),
-    'shipwreck': ("boat", "wreck: a shipwreck"),
-    'balloon': ("sky", "balloon: in the sky"),
-    'parachute': ("sky", "parachute: in the sky"),
-    'airship': ("sky", "airship: in the sky"),
-    'website': ("text or screen", "web site: a screen of text"),
-    'comic book': ("text or screen", "comic book: printed page"),
-    'crossword': ("text or screen", "crossword: printed page"),
-    'dust jacket': ("text or screen", "dust jacket: printed cover"),
-    'menu': ("text or screen", "menu: printed page"),
-    'digital watch': ("text or screen", "digital watch: digits on a display"),
-    'digital clock': ("text or screen", "digital clock: digits on a display (news tickers, captions)"),
-    'CRT monitor': ("text or screen", "CRT screen"),
-    'monitor': ("text or screen", "monitor"),
-    'television': ("text or screen", "television"),
-    'scoreboard': ("text or screen", "scoreboard: text on a display"),
-    'desktop computer': ("text or screen", "desktop computer"),
-    'hand-held computer': ("text or screen", "hand-held computer"),
-    'laptop computer': ("text or screen", "laptop"),
-    'notebook computer': ("text or screen", "notebook computer"),
-    'computer keyboard': ("text or screen", "computer keyboard: at a screen"),
-    'keyboard space bar': ("text or screen", "space bar: at a screen"),
-    'typewriter keyboard': ("text or screen", "typewriter keyboard: at a screen"),
-    'computer mouse': ("text or screen", "computer mouse: at a screen"),
-    'ring binder': ("text or screen", "ring binder: paper and text"),
-    'envelope': ("text or screen", "envelope: paper and text"),
-    'product packet': ("text or screen", "packet: printed packaging"),
-    'pencil case': ("text or screen", "pencil case: desk things"),
-    'eraser': ("text or screen", "rubber eraser: desk things"),
-    'rapeseed': ("plant", "rapeseed: a field crop"),
-    'daisy': ("plant", "daisy"),
+    "car wheel": ("vehicle", "car wheel: seen on cars, WordNet files it under wheel (a machine part)"),
+    "car mirror": ("vehicle", "car mirror: a car part, WordNet files it under mirror"),
+    "radiator grille": ("vehicle", "radiator grille: the front of a car"),
+    "disc brake": ("vehicle", "disc brake: a car/bike part"),
+    "seat belt": ("vehicle", "seat belt: inside a car"),
+    "traffic light": ("street", "traffic light: a street scene, no single object category"),
+    "street sign": ("street", "street sign: a street scene (a sign is also text, but small in frame)"),
+    "parking meter": ("street", "parking meter: street furniture"),
+    "manhole cover": ("street", "manhole cover: street surface"),
+    "breakwater": ("water", "breakwater: sea defence, on the coast"),
+    "pier": ("water", "pier: stands in water"),
+    "dock": ("water", "dock: a harbour"),
+    "boathouse": ("water", "boathouse: at the waterside"),
+    "snorkel": ("water", "snorkel: worn in water"),
+    "scuba diver": ("water", "scuba diver: under water (a person too, but the scene is the sea)"),
+    "shipwreck": ("boat", "wreck: a shipwreck"),
+    "balloon": ("sky", "balloon: in the sky"),
+    "parachute": ("sky", "parachute: in the sky"),
+    "airship": ("sky", "airship: in the sky"),
+    "website": ("text or screen", "web site: a screen of text"),
+    "comic book": ("text or screen", "comic book: printed page"),
+    "crossword": ("text or screen", "crossword: printed page"),
+    "dust jacket": ("text or screen", "dust jacket: printed cover"),
+    "menu": ("text or screen", "menu: printed page"),
+    "digital watch": ("text or screen", "digital watch: digits on a display"),
+    "digital clock": ("text or screen", "digital clock: digits on a display (news tickers, captions)"),
+    "CRT monitor": ("text or screen", "CRT screen"),
+    "monitor": ("text or screen", "monitor"),
+    "television": ("text or screen", "television"),
+    "scoreboard": ("text or screen", "scoreboard: text on a display"),
+    "desktop computer": ("text or screen", "desktop computer"),
+    "hand-held computer": ("text or screen", "hand-held computer"),
+    "laptop computer": ("text or screen", "laptop"),
+    "notebook computer": ("text or screen", "notebook computer"),
+    "computer keyboard": ("text or screen", "computer keyboard: at a screen"),
+    "keyboard space bar": ("text or screen", "space bar: at a screen"),
+    "typewriter keyboard": ("text or screen", "typewriter keyboard: at a screen"),
+    "computer mouse": ("text or screen", "computer mouse: at a screen"),
+    "ring binder": ("text or screen", "ring binder: paper and text"),
+    "envelope": ("text or screen", "envelope: paper and text"),
+    "product packet": ("text or screen", "packet: printed packaging"),
+    "pencil case": ("text or screen", "pencil case: desk things"),
+    "eraser": ("text or screen", "rubber eraser: desk things"),
+    "rapeseed": ("plant", "rapeseed: a field crop"),
+    "daisy": ("plant", "daisy"),
     "yellow lady's slipper": ("plant", "yellow lady's slipper"),
-    'corn': ("plant", "corn: a field crop (ImageNet's ear-of-corn photos are mostly fields)"),
-    'acorn': ("plant", "acorn"),
-    'rose hip': ("plant", "rose hip"),
-    'horse chestnut seed': ("plant", "horse chestnut seed"),
-    'ear': ("plant", "ear of grain: a field"),
-    'hay': ("plant", "hay: a field"),
+    "corn": ("plant", "corn: a field crop (ImageNet's ear-of-corn photos are mostly fields)"),
+    "acorn": ("plant", "acorn"),
+    "rose hip": ("plant", "rose hip"),
+    "horse chestnut seed": ("plant", "horse chestnut seed"),
+    "ear": ("plant", "ear of grain: a field"),
+    "hay": ("plant", "hay: a field"),
     "snail": ("animal", "land snail: a garden animal, WordNet's mollusk anchor would say water"),
     "slug": ("animal", "land slug, as snail"),
     "minibus": ("vehicle", "bus: WordNet files it under public transport, not vehicle"),
@@ -157,16 +158,8 @@ OVERRIDES: dict[str, tuple[str | None, str]] = {
     "thatched roof": ("building", "a roof"),
     "tile roof": ("building", "a roof"),
     "water tower": ("building", "a tower (WordNet: a reservoir)"),
-    'toilet paper': (None, "toilet paper: an object, no scene"),
+    "toilet paper": (None, "an object, no scene"),
 }
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def fetch(name: str, version: str, sha256: str, workdir: Path, *, sdist: bool) -> Path:
