@@ -88,7 +88,7 @@ def extract_video_features(path: PathLike, *, max_keyframes: int = 16, thumbnail
 
 def extract_media(path: PathLike, *, max_keyframes: int = 16, thumbnail_dir: PathLike | None = None,
                   encoders: Sequence[VisualEncoder] | None = None, max_labels: int = 5,
-                  decode_threads: int = 1) -> tuple[VideoFeatures, MediaText | None]:
+                  decode_threads: int = 1, keyframe_seeks: bool = True) -> tuple[VideoFeatures, MediaText | None]:
     """As :func:`extract_video_features`, plus what the container carries as
     text (tags, chapters, subtitle moments), read in the same open; None
     when FFmpeg cannot read the container."""
@@ -102,7 +102,7 @@ def extract_media(path: PathLike, *, max_keyframes: int = 16, thumbnail_dir: Pat
         if playable is not None and is_truncated(playable, info.duration):
             info = replace(info, playable=round(playable, 3))
             warnings.append(f"damaged: only {format_clock(playable)} of {format_clock(info.duration)} plays (truncated?)")
-        picked = pick_from(video, _playable_part(info), max_keyframes)
+        picked = pick_from(video, _playable_part(info), max_keyframes, keyframe_seeks=keyframe_seeks)
     warnings += picked.warnings
     keyframes = picked.keyframes
     images = picked.images

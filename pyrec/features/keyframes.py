@@ -164,8 +164,11 @@ def _choose(samples: list[_Sample]) -> tuple[_Sample | None, _Sample | None, lis
     return best, fallback, within, sum(cut_after)
 
 
-def pick_from(video: VideoReader, info: MediaProbe, max_keyframes: int = 16) -> KeyframeSet:
-    """As :func:`pick_keyframes`, on a reader already open (e.g. just probed)."""
+def pick_from(video: VideoReader, info: MediaProbe, max_keyframes: int = 16, *,
+              keyframe_seeks: bool = True) -> KeyframeSet:
+    """As :func:`pick_keyframes`, on a reader already open (e.g. just probed).
+    ``keyframe_seeks=False``: OpenCV's exact seeks (the slower way, kept for
+    the benchmark's side-by-side)."""
     if max_keyframes < 1:
         raise ValueError("max_keyframes must be at least 1")
     fps = info.fps
@@ -176,7 +179,7 @@ def pick_from(video: VideoReader, info: MediaProbe, max_keyframes: int = 16) -> 
     # exact frame (OpenCV decodes a whole GOP per seek: 16 seeks of a 10-min
     # 720p H.264 file took 11 s, key-frame seeks 0.6 s; benchmarks/bench_media.py).
     seeker: KeyframeSeeker | None = None
-    if not sequential:
+    if keyframe_seeks and not sequential:
         try:
             seeker = KeyframeSeeker(video.path, fps, rotation=info.rotation)
         except MediaError:
