@@ -193,7 +193,8 @@ def downscale(frame: np.ndarray, short_side: int = SHORT_SIDE, max_side: int = M
     return cv2.resize(frame, size, interpolation=cv2.INTER_LINEAR)
 
 
-_ROTATE = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
+# As OpenCV turns a frame tagged "rotate=90" (checked in test_keyframes.py against OpenCV's own frames).
+_ROTATE = {90: cv2.ROTATE_90_COUNTERCLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_CLOCKWISE}
 
 
 class KeyframeSeeker:
