@@ -3,8 +3,8 @@ stage (:class:`pyrec.features.deep.DeepStage`) named "screen_text".
 
 OCR costs ~0.5-1 s per frame on one core, so it never sees most frames:
 
-1. frames every ``step`` seconds at 640 px wide (PyAV; keyframes only for
-   long films, see ``KEYFRAMES_ONLY_AFTER``);
+1. frames every ``step`` seconds at 640 px wide (PyAV; intra frames only
+   for long or large films, see ``FULL_DECODE_PIXELS``);
 2. a cheap detector (:func:`text_boxes`, ~1 ms: morphological gradient,
    horizontal closing, line-shaped boxes dense in strokes) says which
    frames show text at all;
@@ -43,7 +43,10 @@ Box = tuple[int, int, int, int]  # x, y, w, h in detector pixels
 STEP = 1.0  # seconds between looked-at frames
 WIDTH = 640  # px: what OCR reads (PP-OCR reads 20 px text at this size)
 DETECT_WIDTH = 320  # px: what the detector looks at
-KEYFRAMES_ONLY_AFTER = 20 * 60.0  # seconds: longer films are read at their intra frames only
+# Films with more pixels to decode than ~10 minutes of 720p25 are read at their
+# intra frames only (10-min 720p: 23 s at 1 fps; 10-min 1080p took 99 s;
+# a 2-hour film's intra frames: 9 s; benchmarks/bench_media.py).
+FULL_DECODE_PIXELS = 10 * 60 * 25 * 1280 * 720
 SAME_TEXT = 0.06  # mean abs change (0..1) of the text area below which the text has not changed
 MIN_SCORE = 0.6  # OCR confidence a line needs
 MAX_SEGMENTS = 400  # frames kept in memory for reading, at most
@@ -186,7 +189,7 @@ class ScreenTextStage:
 
     def segments(self, path: PathLike, duration: float) -> list[_Segment]:
         """Stretches of time that show the same text (not yet read)."""
-        long_film = duration > KEYFRAMES_ONLY_AFTER
+        long_film = duration * _pixel_rate(path) > FULL_DECODE_PIXELS
         out: list[_Segment] = []
         current: _Segment | None = None
         self.frames_seen = 0
@@ -219,6 +222,19 @@ class ScreenTextStage:
             seg.lines = [_clean(text) for text, score in self._read(seg.frame)
                          if score >= MIN_SCORE and len(_clean(text)) >= 2]
         return merge_moments([s for s in found if s.lines])
+
+
+def _pixel_rate(path: PathLike) -> float:
+    """Decoded pixels per second of video (0 when unknown: then read it all)."""
+    import av
+
+    try:
+        with av.open(os.fspath(path)) as container:
+            stream = container.streams.video[0]
+            ctx = stream.codec_context
+            return float(stream.average_rate or 0) * (ctx.width or 0) * (ctx.height or 0)
+    except (av.FFmpegError, OSError, IndexError):
+        return 0.0  # low_res_frames then says what is wrong, naming the file
 
 
 def merge_moments(segments: Sequence[_Segment], gap: float = 2 * STEP) -> list[Moment]:
