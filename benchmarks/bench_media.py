@@ -11,7 +11,7 @@ clock digits; long GOP of 250 frames, B-frames) is looped by stream copy,
 so a 2-hour file costs seconds, not an encode.
 
 Stages (seconds per file):
-  open+text   container open, tags, chapters, subtitle text (check_container)
+  open+text   container open, tags, chapters, subtitle text, sound shares (check_container)
   kf-before   keyframe windows with OpenCV's exact seeks (what pyrec did before)
   kf-now      keyframe windows read from the key frame before each (PyAV), as now
   kf-nonkey   every intra frame of the file (PyAV skip_frame=NONKEY), for scale

@@ -29,9 +29,11 @@ from pyrec import __version__, netguard
 from pyrec.clock import format_clock, parse_clock
 from pyrec.errors import PyrecError
 from pyrec.service import PyrecService
+from pyrec.service.importing import ImportReport, NfoExportReport
 from pyrec.shapes import Card, Video, VideoDetail
 
 if TYPE_CHECKING:
+    from pyrec.scan.deep import DeepProgress
     from pyrec.scan.scanner import ScanProgress, ScanSummary
 
 out = Console(highlight=False, soft_wrap=True)
@@ -93,9 +95,61 @@ def cmd_scan(args: argparse.Namespace) -> int:
             f"Scanned in {summary.seconds:.1f} s: {summary.added} added, {summary.updated} updated, "
             f"{summary.moved} moved, {summary.unchanged} unchanged, {summary.missing} missing, {summary.failed} failed"
         )
+        if summary.indexed:
+            out.print("Next, a deep pass can transcribe speech (slow, resumable): pyrec deep")
         for line in summary.warnings:
             err.print(f"[yellow]warning:[/yellow] {line}", markup=True, highlight=False)
     return 1 if summary.nothing_readable() else 0
+
+
+# -- deep pass -----------------------------------------------------------------
+def cmd_deep(args: argparse.Namespace) -> int:
+    if args.status:
+        with PyrecService(args.db) as service:
+            status = service.deep_status()
+        if args.json:
+            _emit_json(status)
+            return 0
+        for stage, info in status.items():
+            why = f" ({info['unavailable']})" if info["unavailable"] else ""
+            out.print(escape(f"{stage} v{info['version']}: {info['done']} done, {info['failed']} failed, "
+                             f"{info['pending']} to read{why}"))
+        return 0
+    cancel = threading.Event()
+    with PyrecService(args.db) as service:
+        show_bar = err.is_terminal and not args.json
+        try:
+            if not show_bar:
+                summary = service.deep_pass(budget_seconds=args.budget, stage=args.stage, cancel=cancel,
+                                            limit=args.limit)
+            else:
+                columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                           TextColumn("{task.fields[current]}"))
+                with Progress(*columns, console=err, transient=True) as bar:
+                    task = bar.add_task("deep pass", total=None, current="")
+
+                    def on_progress(p: DeepProgress) -> None:
+                        bar.update(task, total=p.total or None, completed=p.done, current=Path(p.path).name[:40],
+                                   description=p.stage or "deep pass")
+
+                    summary = service.deep_pass(budget_seconds=args.budget, stage=args.stage, cancel=cancel,
+                                                limit=args.limit, progress=on_progress)
+        except KeyboardInterrupt:
+            cancel.set()
+            raise
+        except ValueError as exc:  # an unknown --stage
+            _error_line(str(exc))
+            return 2
+    for line in summary.errors:
+        _error_line(line)
+    if args.json:
+        _emit_json(summary.to_json())
+        return 0
+    for stage, reason in summary.unavailable.items():
+        err.print(f"[yellow]{escape(stage)} skipped:[/yellow] {escape(reason)}", markup=True, highlight=False)
+    out.print(f"Deep pass in {summary.seconds:.1f} s: {summary.done} read, {summary.moments} moments found, "
+              f"{summary.failed} failed, {summary.pending} left" + (" (cancelled)" if summary.cancelled else ""))
+    return 0
 
 
 # -- doctor ------------------------------------------------------------------
@@ -112,6 +166,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     table.add_row("network guard", escape(report["privacy"]["network_guard"]))
     table.add_row("onnxruntime telemetry", escape(report["privacy"]["onnxruntime_telemetry"]))
     table.add_row("desktop app", escape(report["desktop_app"]))  # "pyrec[gui]" is not markup
+    table.add_row("speech", escape(report["speech"]))
     for model in report["models"]:
         table.add_row(f"model {model['id']}", f"{model['status']}  {model.get('file', '')}")
     for key, value in report["paths"].items():
@@ -149,9 +204,23 @@ def cmd_show(args: argparse.Namespace) -> int:
     table.add_row("people", ", ".join(f"{e['name']} ({e['role']})" for e in video["entities"] if e["kind"] == "person"))
     table.add_row("labels", ", ".join(f"{l['name']} {l['score']:.2f}" for l in video["labels"][:6]))
     table.add_row("keyframes", str(len(video["keyframes"])))
+    table.add_row("sound", _sound_line(video))
     _media_rows(table, video)
+    for run in video["deep"]:
+        table.add_row(f"deep {run['stage']}", f"{run['status']}: {run['moments']} moments in {run['seconds']:.1f} s"
+                      if run["status"] == "done" else f"failed: {run['error']}")
     out.print(table)
     return 0
+
+
+def _sound_line(video: VideoDetail) -> str:
+    sound = video["sound"]
+    if sound is None:
+        return "not heard (no audio track, or scanned before pyrec listened)"
+    level = "silent" if sound["loudness_lufs"] is None else f"{sound['loudness_lufs']:.1f} LUFS"
+    traits = f" ({', '.join(sound['traits'])})" if sound["traits"] else ""
+    return (f"speech {sound['speech']:.0%}, music {sound['music']:.0%}, other {sound['noise']:.0%}, "
+            f"silence {sound['silence']:.0%}; {level}{traits}")
 
 
 def _media_rows(table: Table, video: VideoDetail) -> None:
@@ -267,15 +336,74 @@ def cmd_profiles(args: argparse.Namespace) -> int:
 # -- privacy -------------------------------------------------------------------
 def cmd_forget(args: argparse.Namespace) -> int:
     with PyrecService(args.db) as service:
-        deleted = service.forget(args.profile)
+        if args.source:
+            deleted = service.forget_source(args.source, args.profile)
+        else:
+            deleted = service.forget(args.profile)
+    what = f"imported from {args.source} " if args.source else ""
     if args.json:
-        _emit_json({"profile": args.profile or "default", "deleted": deleted})
+        _emit_json({"profile": args.profile or "default", "deleted": deleted}
+                   | ({"source": args.source} if args.source else {}))
     else:
-        out.print(f"forgot {deleted} events of profile {args.profile or 'default'}")
+        out.print(f"forgot {deleted} events {what}of profile {args.profile or 'default'}")
     return 0
 
 
+# -- imported history --------------------------------------------------------------
+def _export_nfo(args: argparse.Namespace) -> int:
+    with PyrecService(args.db) as service:
+        report = service.export_nfo(args.profile, dry_run=args.dry_run)
+    (_emit_json if args.json else _print_nfo_report)(report)
+    return 0
+
+
+def _print_nfo_report(report: NfoExportReport) -> None:
+    for f in report["files"]:
+        mark = ("would write" if report["dry_run"] else "wrote") if f["changed"] else "left"
+        out.print(f"{mark}: {escape(f['nfo'] or f['path'])}: {escape(f['reason'])}")
+    verb = "would change" if report["dry_run"] else "changed"
+    out.print(f"{verb} {report['written']} .nfo files; {report['unchanged']} left as they were")
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    with PyrecService(args.db) as service:
+        report = service.import_history(args.source, args.path, profile=args.profile, maps=args.map,
+                                        account=args.account, dry_run=args.dry_run)
+    if args.json:
+        _emit_json(report)
+    else:
+        _print_import_report(report, show_all=args.all)
+    return 0
+
+
+def _print_import_report(report: ImportReport, *, show_all: bool) -> None:
+    s = report["summary"]
+    who = f" (account {report['account']})" if report["account"] else ""
+    out.print(f"{report['source']}: {escape(report['path'])}{escape(who)} -> profile {escape(report['profile'])}")
+    out.print(f"  {s['matched']} matched, {s['ambiguous']} ambiguous, {s['unmatched']} unmatched; "
+              f"{s['events']} events of matched videos, {s['skipped']} skipped")
+    lines = [i for i in report["items"] if show_all or i["status"] != "matched"]
+    if lines:
+        table = Table(title=None if show_all else "not imported (ambiguous or unmatched)", title_justify="left")
+        for col in ("status", "item", "video", "how / why"):
+            table.add_column(col, overflow="fold")
+        for i in lines:
+            table.add_row(i["status"], escape(i["label"]), "" if i["video_id"] is None else str(i["video_id"]),
+                          escape(f"{i['method']}: {i['reason']}" if i["method"] else i["reason"]))
+        out.print(table)
+    for line in report["skipped"][:20]:
+        out.print(f"  skipped: {escape(line)}")
+    if len(report["skipped"]) > 20:
+        out.print(f"  … and {len(report['skipped']) - 20} more skipped (see --json)")
+    verb = "would add" if report["dry_run"] else "added"
+    out.print(f"{verb} {report['added']} events" + ("" if report["dry_run"] else
+              f", updated {report['updated']}, {report['unchanged']} already there")
+              + (" (dry run: nothing stored)" if report["dry_run"] else ""))
+
+
 def cmd_export(args: argparse.Namespace) -> int:
+    if args.what == "nfo":
+        return _export_nfo(args)
     with PyrecService(args.db) as service:
         data = service.export(args.profile)
     text = json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
@@ -490,6 +618,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--follow-outside", action="store_true",
                    help="follow symlinks that lead out of the library folders (default: skip and report them)")
 
+    p = add("deep", cmd_deep, "the slow readers (speech transcripts) over videos not read yet; resumable")
+    p.add_argument("--budget", type=float, default=None, metavar="SECONDS",
+                   help="compute per file and reader (default 120; a longer film is sampled)")
+    p.add_argument("--stage", default=None, metavar="NAME", help="run one reader only (e.g. speech)")
+    p.add_argument("--limit", type=int, default=None, metavar="N", help="stop after N file readings")
+    p.add_argument("--status", action="store_true", help="only say what each reader has done and has left")
+
     add("doctor", cmd_doctor, "versions, SIMD level, models and library stats")
 
     p = add("show", cmd_show, "what pyrec understood about one video")
@@ -522,9 +657,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--create", metavar="NAME")
     p.add_argument("--incognito", action="store_true", help="with --create: a profile that records nothing")
 
-    with_profile(add("forget", cmd_forget, "delete a profile's whole history"))
-    p = with_profile(add("export", cmd_export, "a profile's data as JSON"))
+    p = with_profile(add("forget", cmd_forget, "delete a profile's whole history (or only what one import brought)"))
+    p.add_argument("--source", default=None, metavar="SOURCE",
+                   help="forget only the events imported from SOURCE (kodi, nfo, jellyfin, plex, trakt)")
+    p = with_profile(add("import", cmd_import,
+                         "import watch history from Kodi, Jellyfin, Plex, Trakt or .nfo sidecars"))
+    p.add_argument("source", choices=("kodi", "nfo", "jellyfin", "plex", "trakt"))
+    p.add_argument("path", metavar="PATH", help="the source's database or export (file or folder)")
+    p.add_argument("--map", action="append", default=[], metavar="OLD=NEW",
+                   help="read paths starting with OLD as starting with NEW (repeatable)")
+    p.add_argument("--account", default=None, metavar="NAME", help="the source's user, where it has several")
+    p.add_argument("--dry-run", action="store_true", help="show what would be imported; store nothing")
+    p.add_argument("--all", action="store_true", help="list matched items too, with how they matched")
+    p = with_profile(add("export", cmd_export, "a profile's data as JSON, or (export nfo) played state into .nfo files"))
+    p.add_argument("what", nargs="?", choices=("profile", "nfo"), default="profile",
+                   help="profile: everything as JSON (default); nfo: write <playcount>, <lastplayed>, <userrating> "
+                        "into each watched video's existing .nfo")
     p.add_argument("-o", "--output", default="-", help="file to write (default: stdout)")
+    p.add_argument("--dry-run", action="store_true", help="with nfo: show what would change; write nothing")
     p = add("backup", cmd_backup, "a consistent copy of the library file, safe while pyrec runs")
     p.add_argument("dest", metavar="FILE")
     p = add("folders", cmd_folders, "list, add or remove library folders")

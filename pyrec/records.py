@@ -19,7 +19,8 @@ if TYPE_CHECKING:
     import numpy as np
 
 # Kinds of entity in the knowledge graph and the roles an edge can carry.
-ENTITY_KINDS = ("person", "genre", "tag", "studio", "series", "collection", "folder", "label")
+# "sound": what the file sounds like ("talky", "music", "quiet"; pyrec.features.soundscape).
+ENTITY_KINDS = ("person", "genre", "tag", "studio", "series", "collection", "folder", "label", "sound")
 PERSON_ROLES = ("actor", "director", "writer", "producer", "creator")
 
 # What a profile can do with a video. The library's schema checks the same
@@ -58,7 +59,10 @@ def is_watched(fraction: Number, duration: Number, *, watched_fraction: float = 
 # change (an upgrade pass), so new features (damage measured, moments, frame
 # grids…) reach files scanned before them. Bump it whenever a scan starts
 # storing something new per file.
-EXTRACTOR_VERSION = 2  # 2: picture categories instead of ImageNet classes; measured shot cuts
+# 2: sidecar subtitle lines as moments; 3: the sound's shares and loudness
+# (stats) and its traits (entities of kind "sound").
+# 4: picture categories instead of ImageNet classes; shot cuts per minute and scene count.
+EXTRACTOR_VERSION = 4
 
 
 @dataclass(frozen=True)

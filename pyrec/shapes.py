@@ -40,7 +40,8 @@ class Video(TypedDict):
     width: int | None
     height: int | None
     fps: float | None
-    codec: str | None
+    codec: str | None  # the FourCC the file declares, e.g. "FMP4"
+    codec_name: str | None  # the name people know: "H.264", "HEVC", "MPEG-4", "AV1", "VP9"
     size: int
     status: str  # "ok", "damaged" (plays only up to ``playable``), "failed", "missing"
     playable: float | None  # seconds that play, for a damaged file
@@ -135,6 +136,28 @@ class MediaDetail(TypedDict):
     moments: list[MomentJson]
 
 
+class SoundJson(TypedDict):
+    """What the file sounds like: shares of its time (they add up to 1) and
+    loudness, heard from sampled windows; traits as the recommender uses them."""
+
+    speech: float
+    music: float
+    noise: float
+    silence: float
+    loudness_lufs: float | None  # None: silent throughout
+    seconds_heard: float
+    traits: list[str]  # "talky", "music", "quiet"
+
+
+class DeepRunJson(TypedDict):
+    stage: str  # "speech", "screen_text"
+    version: int
+    status: str  # "done" or "failed"
+    error: str | None
+    seconds: float
+    moments: int
+
+
 class VideoDetail(Video, MediaDetail):
     """One video with what pyrec understood of it (``pyrec show``, the detail page)."""
 
@@ -142,6 +165,8 @@ class VideoDetail(Video, MediaDetail):
     keyframes: list[KeyframeJson]
     labels: list[LabelJson]
     entities: list[EntityJson]
+    sound: SoundJson | None  # None: no audio, or scanned before pyrec listened
+    deep: list[DeepRunJson]  # the deep pass's readers that ran on it
 
 
 class Frame(TypedDict):
@@ -261,6 +286,15 @@ class PrivacyGuards(TypedDict):
     onnxruntime_telemetry: str
 
 
+def sound_json(stats: dict[str, float], traits: list[str]) -> SoundJson | None:
+    if "speech_share" not in stats:
+        return None
+    return {"speech": stats["speech_share"], "music": stats.get("music_share", 0.0),
+            "noise": stats.get("noise_share", 0.0), "silence": stats.get("silence_share", 0.0),
+            "loudness_lufs": stats.get("loudness_lufs"), "seconds_heard": stats.get("audio_seconds_heard", 0.0),
+            "traits": traits}
+
+
 class DoctorReport(TypedDict):
     pyrec: str
     python: str
@@ -273,6 +307,7 @@ class DoctorReport(TypedDict):
     models: list[ModelStatus]
     privacy: PrivacyGuards
     desktop_app: str  # whether Qt's system libraries are all present
+    speech: str  # "on (…)" or why not and how to turn it on
     paths: DoctorPaths
     library: LibraryStatsJson | None
 
@@ -295,6 +330,7 @@ def video_json(v: VideoInfo) -> Video:
         "height": probe.height if probe else None,
         "fps": probe.fps if probe else None,
         "codec": probe.codec if probe else None,
+        "codec_name": codec_name(probe.codec) if probe else None,
         "size": v.file.size,
         "status": "damaged" if v.status == "ok" and probe and probe.damaged else v.status,
         "playable": probe.playable if probe else None,
@@ -302,6 +338,28 @@ def video_json(v: VideoInfo) -> Video:
         "added_at": v.added_at,
         "updated_at": v.updated_at,
     }
+
+
+# FourCCs (as OpenCV reports them, lower-cased) by the codec's common name.
+FOURCC_NAMES = {
+    **dict.fromkeys(("avc1", "avc3", "h264", "x264", "davc"), "H.264"),
+    **dict.fromkeys(("hvc1", "hev1", "hevc", "h265", "x265"), "HEVC"),
+    **dict.fromkeys(("fmp4", "mp4v", "xvid", "divx", "dx50", "div3", "mpg4", "3iv2"), "MPEG-4"),
+    **dict.fromkeys(("av01", "av1 "), "AV1"),
+    **dict.fromkeys(("vp09", "vp90"), "VP9"),
+    **dict.fromkeys(("vp08", "vp80"), "VP8"),
+    **dict.fromkeys(("mjpg", "mjpa", "jpeg"), "Motion JPEG"),
+    **dict.fromkeys(("mpg2", "mp2v", "mpeg"), "MPEG-2"),
+    **dict.fromkeys(("wmv3", "wmv2", "wmv1"), "WMV"),
+    "theo": "Theora", "apch": "ProRes", "apcn": "ProRes", "apcs": "ProRes", "ap4h": "ProRes",
+}
+
+
+def codec_name(fourcc: str | None) -> str | None:
+    """The name people know for a FourCC ("FMP4" → "MPEG-4"); the FourCC itself when unknown."""
+    if not fourcc or not fourcc.strip("\x00 "):
+        return None
+    return FOURCC_NAMES.get(fourcc.lower(), fourcc.strip("\x00 ").upper())
 
 
 def card_json(v: VideoInfo, thumbnail: str | None) -> Card:
@@ -356,6 +414,6 @@ def stats_json(s: LibraryStats) -> LibraryStatsJson:
 __all__ = [
     "Card", "DoctorReport", "DupeGroupJson", "DupePair", "EntityJson", "FacetValue", "Frame", "HistoryEvent",
     "KeyframeJson", "LabelJson", "LibraryStatsJson", "MediaDetail", "MediaJson", "ModelStatus", "MomentJson", "ProfileExport", "ProfileInfo", "ProfileJson",
-    "ReasonJson", "Shelf", "TrackJson", "TrashResult", "Video", "VideoDetail", "card_json", "entity_json",
+    "ReasonJson", "Shelf", "TrackJson", "TrashResult", "Video", "VideoDetail", "card_json", "codec_name", "entity_json",
     "keyframe_json", "label_json", "media_json", "moment_json", "stats_json", "track_json", "video_json",
 ]

@@ -195,6 +195,8 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     "pyrec.models": ("pyrec.library", "pyrec.scan", "pyrec.recommend", "pyrec.service", "pyrec.cli", "pyrec_gui"),
     "pyrec.scan": ("pyrec.recommend", "pyrec.service", "pyrec.cli", "pyrec_gui"),
     "pyrec.recommend": ("pyrec.scan", "pyrec.service", "pyrec.cli", "pyrec_gui"),
+    # history reads other programs' files and returns plain records; the service stores them
+    "pyrec.history": ("pyrec.library", "pyrec.recommend", "pyrec.service", "pyrec.cli", "pyrec_gui", "pyrec.core"),
     "pyrec.records": ("pyrec.",),  # the plain records at the bottom import no part
     "pyrec.service": ("pyrec.cli", "pyrec_gui"),
     "pyrec.cli": ("pyrec.library", "pyrec.core", "pyrec._core", "pyrec_gui"),

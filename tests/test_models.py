@@ -43,12 +43,12 @@ def _fresh_sessions() -> None:
 
 def test_manifest_lists_both_models_with_provenance_and_digests() -> None:
     specs = bundled_specs()
-    assert set(specs) == {VISUAL_MODEL, TEXT_MODEL}
+    assert set(specs) == {VISUAL_MODEL, TEXT_MODEL, "silero-vad"}
     raw = json.loads(MANIFEST.read_text())["models"]
     for spec in specs.values():
         verify(spec)  # every file present and matching its sha256
         assert sha256_file(spec.path) == raw[spec.id]["sha256"]
-        assert spec.licence == "Apache-2.0"
+        assert spec.licence == ("MIT" if spec.kind == "audio" else "Apache-2.0")
         assert spec.source["pypi"] and spec.source["version"]
         # small enough to live in git
         assert spec.path.stat().st_size < 25 * 2**20

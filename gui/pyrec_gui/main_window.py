@@ -10,7 +10,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from pyrec_gui import icons
-from pyrec_gui.models.items import display_title
+from pyrec_gui.models.items import display_title, resume_position
 from pyrec_gui.notices import NoticeAction, NoticeBar, NoticeSpec
 from pyrec_gui.playback import PlaybackTracker, UrlOpener
 from pyrec_gui.scanning import FolderWatcher, ScanController, folders_to_watch
@@ -32,6 +32,7 @@ from pyrec_gui.views.detail import DetailView
 from pyrec_gui.views.duplicates import DuplicatesView
 from pyrec_gui.views.home import HomeView
 from pyrec_gui.views.library import LibraryView
+from pyrec_gui.views.player import PlayerView, multimedia_problem
 from pyrec_gui.views.privacy import PrivacyView, SaveChooser, choose_save_dialog
 from pyrec_gui.views.scan import (
     FolderChooser,
@@ -112,6 +113,7 @@ class MainWindow(QMainWindow):
         self._stale: set[str] = set()
         self._closing = False
         self._navigating = False
+        self.player: PlayerView | None = None  # made on the first in-app play (loads Qt Multimedia)
 
         central = QWidget()
         central.setAutoFillBackground(True)  # an opaque base: nothing stale can show through
@@ -199,6 +201,8 @@ class MainWindow(QMainWindow):
         self.home.scan_requested.connect(self.choose_and_scan)
         self.library.scan_requested.connect(self.choose_and_scan)
         self.detail.entity_clicked.connect(self.filter_library)
+        self.detail.play_at.connect(self.play)
+        self.home.surprise_ready.connect(self._surprise)
         self.duplicates.trashed.connect(self._trashed)
         self.home.shelves_loaded.connect(self._home_shelves_loaded)
         self.privacy.profiles_changed.connect(self.load_profiles)
@@ -223,6 +227,14 @@ class MainWindow(QMainWindow):
         add(QKeySequence.StandardKey.Quit, self.close)
         for key, _text, _icon, keys in PAGES:
             add(keys, partial(self.show_page, key))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Escape leaves a page (a remote's "back"). A key event, not a shortcut: the
+        # search box (eventFilter) and open menus see Escape first and keep it.
+        if event.key() == Qt.Key.Key_Escape and not event.modifiers():
+            self.go_back()
+            return
+        super().keyPressEvent(event)
 
     def _backspace(self) -> None:
         # Backspace means "back" like in a browser, except while typing.
@@ -306,10 +318,12 @@ class MainWindow(QMainWindow):
 
     def _show_page(self, key: str, remember: bool) -> None:
         current = self.current_page()
-        if remember and key != current and self.stack.currentWidget() is not None:
+        if remember and key != current and current != "player" and self.stack.currentWidget() is not None:
             self._history.append(current)
             del self._history[:-50]
         self.preview.hide()
+        if current == "player" and key != "player" and self.player is not None:
+            self.player.stop()  # leaving the player records what was watched
         self.stack.setCurrentWidget(self.pages[key])
         self.sidebar.select(key)
         self.back_button.setEnabled(bool(self._history))
@@ -454,7 +468,11 @@ class MainWindow(QMainWindow):
     # -- actions -----------------------------------------------------------------------
     def perform(self, action: str, video: Card) -> None:
         if action == "play":
-            self.playback.play(video, self.profile)
+            self.play(video)
+            return
+        if action == "play_moment":
+            moments = video.get("moments") or []
+            self.play(video, moments[0]["time"] if moments else None)
             return
         if action == "similar":
             self.open_video(video)
@@ -478,6 +496,59 @@ class MainWindow(QMainWindow):
             self._after_first_event()
 
         self.runner.submit(lambda s: record(s, video_id, profile), done, owner=self)
+
+    # -- playing ---------------------------------------------------------------------
+    def in_app_player(self) -> bool:
+        """Play inside pyrec unless the user chose the system's player or Qt Multimedia cannot play here."""
+        if self.settings.external_player:
+            return False
+        problem = multimedia_problem()
+        if problem is not None:
+            self.notices.info(f"{problem}; playing in your video player instead.", key="player", timeout_ms=8000)
+        return problem is None
+
+    def play(self, video: Card, start: float | None = None) -> None:
+        """Play from ``start`` seconds (a moment), else where this profile stopped."""
+        if not self.in_app_player():
+            self.playback.play(video, self.profile)
+            return
+        player = self._player()
+        player.play(video, self.profile, start if start is not None else resume_position(video))  # None: stored
+        self.show_page("player")
+        player.setFocus()
+
+    def _player(self) -> PlayerView:
+        if self.player is None:
+            self.player = PlayerView(self.runner)
+            self.player.recorded.connect(self._play_recorded)
+            self.player.next_requested.connect(self.play)
+            self.player.failed.connect(self.notices.error)
+            self.player.cannot_play.connect(self._cannot_play)
+            self.pages["player"] = self.player
+            self.stack.addWidget(self.player)
+        return self.player
+
+    def _cannot_play(self, video: Card, why: str) -> None:
+        """The in-app player could not open it: say so (path and reason) and offer the system's player."""
+        if self.current_page() == "player":
+            self.go_back()
+        profile = self.profile
+
+        def elsewhere() -> None:
+            self.playback.play(video, profile)
+
+        self.notices.show_notice(NoticeSpec(f"{video.get('path', '')}: {why}", "error",
+                                            [NoticeAction("Open in your video player", elsewhere, primary=True)],
+                                            key="player"))
+
+    def _surprise(self, video: Card | None) -> None:
+        if video is None:
+            self.notices.info("Nothing left to suggest: everything recommended is watched.", key="surprise")
+            return
+        why = (video.get("reasons") or [""])[0]
+        self.notices.info(f"Tonight: “{display_title(video)}”" + (f" ({why})" if why else ""), key="surprise",
+                          timeout_ms=6000)
+        self.open_video(video)
 
     def _play_recorded(self, video_id: int, kind: str) -> None:
         if kind:
@@ -567,6 +638,8 @@ class MainWindow(QMainWindow):
             return
         self._closing = True
         self.playback.flush()
+        if self.player is not None:
+            self.player.stop()
         self.watcher.stop()
         self.scans.shutdown()
         self.preview.hide()

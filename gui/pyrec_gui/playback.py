@@ -49,6 +49,20 @@ def infer_watched(elapsed: float, duration: float | None, start_position: float 
     return max(0.0, min(elapsed, duration - min(start_position, duration)))
 
 
+def play_writer(video_id: int, profile: str | None, *, position: float | None, watched: float | None,
+                finished: bool) -> Callable[[PyrecService], int | None]:
+    """The worker job that stores a play and, when it was finished, the
+    "watched" mark; it returns the play's event id (None: not recorded)."""
+
+    def write(s: PyrecService) -> int | None:
+        event = s.record_play(video_id, profile, position=position, watched_seconds=watched)
+        if finished and event is not None:
+            s.mark_watched(video_id, profile)
+        return event
+
+    return write
+
+
 class PlaybackTracker(QObject):
     recorded = Signal(int, str)  # video id, what was recorded ("play", "watched" or "" when not recorded)
 
@@ -181,11 +195,7 @@ class PlaybackTracker(QObject):
         video_id = int(pending.video["id"])
         profile = pending.profile
 
-        def write(s: PyrecService) -> int | None:
-            event = s.record_play(video_id, profile, position=position, watched_seconds=watched)
-            if finished and event is not None:
-                s.mark_watched(video_id, profile)
-            return event
+        write = play_writer(video_id, profile, position=position, watched=watched, finished=finished)
 
         def done(event: int | None) -> None:
             if event is None:

@@ -48,6 +48,8 @@ class Settings:
     def profile(self, value: str | None) -> None:
         self._qs.setValue("profile/current", value or "")
 
+    # Play in the desktop's video player instead of inside pyrec (the in-app player is the default).
+    external_player = Flag("play/external_player", False)
     desktop_entry_offered = Flag("desktop/entry_offered", False)  # asked once about the applications menu
 
     @property

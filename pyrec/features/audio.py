@@ -53,8 +53,7 @@ def decode_audio(container: av.container.InputContainer, path: PathLike, *, star
     if not container.streams.audio:
         raise MediaError("no audio stream", os.fspath(path))
     stream = container.streams.audio[0]
-    if start > 0:
-        _seek(container, stream, start)
+    _seek(container, stream, start)  # also to 0: the file may have been read before (its end found, a window heard)
     end = None if duration is None else start + duration
     chunks = list(_resampled(container, stream, rate, start, end, path))
     if not chunks:
@@ -74,9 +73,14 @@ def decode_windows(container: av.container.InputContainer, path: PathLike, windo
 
 
 def _seek(container: av.container.InputContainer, stream: Any, seconds: float) -> None:
+    import av
+
     if stream.time_base is None:
         return
-    container.seek(int(seconds / stream.time_base), stream=stream, backward=True, any_frame=False)
+    try:
+        container.seek(int(seconds / stream.time_base), stream=stream, backward=True, any_frame=False)
+    except av.FFmpegError:
+        pass  # not seekable (a pipe, a broken index): decoding goes on from where it is
 
 
 def _resampled(container: av.container.InputContainer, stream: Any, rate: int, start: float,
@@ -103,5 +107,6 @@ def _resampled(container: av.container.InputContainer, stream: Any, rate: int, s
             yield out.to_ndarray().reshape(-1).astype(np.float32, copy=False)
     except (av.error.FFmpegError, ValueError) as exc:
         if not decoded_any:
-            raise MediaError(f"audio cannot be decoded ({exc})", os.fspath(path)) from exc
+            reason = getattr(exc, "strerror", None) or str(exc)
+            raise MediaError(f"audio cannot be decoded ({reason})", os.fspath(path)) from exc
         # A stream that breaks part-way: keep what decoded before the break.

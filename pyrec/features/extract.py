@@ -27,6 +27,7 @@ from pyrec.features.cuts import fast_shots
 from pyrec.features.keyframes import pick_from
 from pyrec.features.media_text import read_media_text
 from pyrec.features.probe import probe_open
+from pyrec.features.soundscape import SoundShares, measure_container
 from pyrec.features.stats import video_stats
 from pyrec.features.text import embed_text_info
 from pyrec.features.thumbnails import write_thumbnail
@@ -96,7 +97,7 @@ def extract_media(path: PathLike, *, max_keyframes: int = 16, thumbnail_dir: Pat
     if encoders is None:
         encoders, problems = default_encoders()
         warnings += problems
-    playable, media = check_container(path, warnings)
+    playable, media, sound = check_container(path, warnings)
     with VideoReader(path, decode_threads=decode_threads) as video:
         info = probe_open(video)
         if playable is not None and is_truncated(playable, info.duration):
@@ -133,6 +134,8 @@ def extract_media(path: PathLike, *, max_keyframes: int = 16, thumbnail_dir: Pat
 
     stats = video_stats(images, motion=picked.motion, cuts_per_minute=picked.cuts_per_minute)
     stats.update(_shot_stats(path, _playable_part(info), warnings))
+    if sound is not None:
+        stats.update(sound.stats())
     return VideoFeatures(info, keyframes, embeddings, labels, stats, warnings), media
 
 
@@ -157,12 +160,13 @@ def picture_labels(encoder: VisualEncoder, probs: np.ndarray, max_labels: int) -
     return labels_from_probs(probs, encoder.classes, top=max_labels, source=encoder.spec.id)
 
 
-def check_container(path: PathLike, warnings: list[str]) -> tuple[float | None, MediaText | None]:
+def check_container(path: PathLike, warnings: list[str]) -> tuple[float | None, MediaText | None, SoundShares | None]:
     """What FFmpeg's demuxer says before any frame is decoded, in one open:
     a file with no video stream is refused by name (an audio-only file is not
     "a video OpenCV cannot open"), the container's tags, chapters and
-    subtitle text are read, and the seconds that really play are measured.
-    (None, None) when FFmpeg cannot read the container (OpenCV then has its say)."""
+    subtitle text are read, the seconds that really play are measured, and
+    the sound is heard from sampled windows (speech / music / silence, loudness).
+    (None, None, None) when FFmpeg cannot read the container (OpenCV then has its say)."""
     try:
         with opened(path) as container:
             if not container.streams.video:
@@ -170,11 +174,29 @@ def check_container(path: PathLike, warnings: list[str]) -> tuple[float | None, 
                 raise MediaError(f"no video stream ({kind})", os.fspath(path))
             # Subtitle text first: it demuxes from the start; the end is then found by seeking.
             media = _media_text(container, path, warnings)
-            return playable_in(container), media
+            playable = playable_in(container)
+            return playable, media, _sound(container, path, playable, warnings)
     except MediaError as exc:
         if exc.reason.startswith("no video stream"):
             raise
-        return None, None
+        return None, None, None
+
+
+def _sound(container: av.container.InputContainer, path: PathLike, playable: float | None,
+           warnings: list[str]) -> SoundShares | None:
+    """The sound's shares and loudness; a track that will not decode costs
+    one line, never the video. None when the file has no audio."""
+    if not container.streams.audio:
+        return None
+    claimed = container.duration / 1_000_000 if container.duration else 0.0
+    duration = min(claimed, playable) if playable is not None and claimed > 0 else (playable or claimed)
+    try:
+        return measure_container(container, path, duration)
+    except MediaError as exc:
+        warnings.append(f"{os.fspath(path)}: sound not measured ({exc.reason})")
+    except ModelError as exc:
+        warnings.append(f"{os.fspath(path)}: sound not measured ({exc.one_line()})")
+    return None
 
 
 def _media_text(container: av.container.InputContainer, path: PathLike,

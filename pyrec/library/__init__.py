@@ -1,6 +1,7 @@
 """The only code in pyrec that writes SQL: schema, migrations, typed reads and writes."""
 
 from pyrec.library.connection import DEFAULT_BUSY_TIMEOUT
+from pyrec.library.imports import NATIVE_SOURCE, ImportedEvent, ImportOutcome, MatchCandidate
 from pyrec.library.library import Library
 from pyrec.library.migrations import SCHEMA_VERSION
 from pyrec.library.rows import (
@@ -28,11 +29,15 @@ __all__ = [
     "EntityLink",
     "EntityStat",
     "Interaction",
+    "ImportOutcome",
+    "ImportedEvent",
     "KnownFile",
     "Library",
     "LibraryStats",
+    "MatchCandidate",
     "MediaInfo",
     "MomentHit",
+    "NATIVE_SOURCE",
     "Profile",
     "SearchHit",
     "TrackRow",

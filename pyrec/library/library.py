@@ -11,7 +11,9 @@ from pyrec.library import connection
 
 from pyrec.library.behaviour import BehaviourStore
 from pyrec.library.content import ContentReads
+from pyrec.library.deep import DeepStore
 from pyrec.library.duplicates import DuplicateStore
+from pyrec.library.imports import ImportStore
 from pyrec.library.migrations import user_version
 from pyrec.library.moments import MomentReads
 from pyrec.library.rows import LibraryStats
@@ -19,7 +21,8 @@ from pyrec.library.settings import SettingsStore
 from pyrec.library.videos import VideoStore
 
 
-class Library(VideoStore, ContentReads, MomentReads, BehaviourStore, SettingsStore, DuplicateStore):
+class Library(VideoStore, ContentReads, MomentReads, BehaviourStore, SettingsStore, DuplicateStore, ImportStore,
+              DeepStore):
     """``with Library.open(path) as lib: ...`` — see the mixins for the calls.
 
     Every call is one transaction; writers in other processes wait (up to the

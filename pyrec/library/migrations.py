@@ -302,6 +302,38 @@ CREATE TABLE dupe_groups (
 DELETE FROM settings WHERE key = 'recommend.duplicate_groups';
 """
 
+# v9: imported history. Each event knows where it came from ('pyrec' for what
+# pyrec recorded itself) and, when imported, its key in that source. The key
+# lives on the event row rather than in a separate ledger table: a re-import
+# is one INSERT … ON CONFLICT against a unique index (idempotent without a
+# join), forgetting a source is one DELETE, and an event removed with its
+# video (ON DELETE CASCADE) takes its key with it, so nothing can dangle.
+_V9_IMPORTS = """
+ALTER TABLE interactions ADD COLUMN source TEXT NOT NULL DEFAULT 'pyrec';
+ALTER TABLE interactions ADD COLUMN import_key TEXT;
+CREATE UNIQUE INDEX interactions_import_key ON interactions (source, profile_id, import_key)
+    WHERE import_key IS NOT NULL;
+"""
+
+# v10: the deep pass. One row per video and slow reader (speech, on-screen
+# text): which version of it ran and whether it finished, so a killed pass resumes where it stopped, a newer reader runs
+# again, and a failure is not retried on every pass. A rescan of a changed
+# file drops the rows with its other child rows (videos.py).
+_V10_DEEP_RUNS = """
+CREATE TABLE deep_runs (
+    video_id    INTEGER NOT NULL REFERENCES videos (id) ON DELETE CASCADE,
+    stage       TEXT    NOT NULL,
+    version     INTEGER NOT NULL,
+    status      TEXT    NOT NULL CHECK (status IN ('done', 'failed')),
+    error       TEXT,
+    seconds     REAL    NOT NULL DEFAULT 0,
+    moments     INTEGER NOT NULL DEFAULT 0,
+    finished_at REAL    NOT NULL,
+    PRIMARY KEY (video_id, stage)
+) WITHOUT ROWID;
+CREATE INDEX deep_runs_stage ON deep_runs (stage, version);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "catalogue: videos, texts, keyframes, embeddings, labels, entity graph", _V1_CATALOGUE),
     Migration(2, "full-text search over title, plot, people, tags, subtitles", _v2_search),
@@ -315,6 +347,9 @@ MIGRATIONS: tuple[Migration, ...] = (
     # 0 for every row stored before: the next scan indexes those files again (records.EXTRACTOR_VERSION).
     Migration(8, "which extractors stored each video (upgrade pass)",
               "ALTER TABLE videos ADD COLUMN extracted INTEGER NOT NULL DEFAULT 0;"),
+    Migration(9, "imported history: each event's source and its key there (idempotent, undoable imports)",
+              _V9_IMPORTS),
+    Migration(10, "deep pass: which slow readers (speech, on-screen text) ran on each video", _V10_DEEP_RUNS),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

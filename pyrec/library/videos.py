@@ -41,7 +41,7 @@ from pyrec.records import (
 # text change re-indexes the video's search row (a trigger); with the long
 # subtitle text gone first and added last, those re-indexes stay cheap.
 _CHILD_TABLES = ("texts", "keyframes", "labels", "embeddings", "video_entities", "moments", "media_info",
-                 "frame_grids")
+                 "frame_grids", "deep_runs")  # deep_runs: the deep pass reads a re-indexed file again
 
 _ORDERS = {
     "id": "v.id",

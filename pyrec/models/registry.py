@@ -38,8 +38,11 @@ BUNDLED_DIR = Path(__file__).resolve().parent
 MANIFEST = BUNDLED_DIR / "manifest.json"
 USER_CONFIG_NAME = "models.json"
 
-Kind = Literal["image", "text"]
-KINDS: tuple[str, ...] = ("image", "text")
+Kind = Literal["image", "text", "audio"]
+# "audio": 16 kHz mono in, per-frame scores out (the voice activity detector);
+# its framing lives in ``preprocessing`` as plain numbers (pyrec.features.vad).
+KINDS: tuple[str, ...] = ("image", "text", "audio")
+USER_KINDS: tuple[str, ...] = ("image", "text")  # what a user's models.json may add (nothing reads other kinds)
 INTERPOLATIONS = ("bicubic", "linear", "area")
 
 
@@ -79,6 +82,7 @@ class ModelSpec:
     text: TextPreprocessing | None = None
     tokenizer: Path | None = None
     tokenizer_sha256: str | None = None
+    audio: dict[str, int] = field(default_factory=dict, compare=False, hash=False)  # rate, frame, context
     classes: Path | None = None
     classes_sha256: str | None = None
     licence: str = ""
@@ -151,8 +155,9 @@ def _spec_from_entry(entry: Any, base: Path, where: Path, bundled: bool) -> Mode
     if not isinstance(model_id, str) or not model_id.strip():
         raise ModelError("a model id must be a non-empty string", where)
     kind = _need(entry, "kind", where, model_id)
-    if kind not in KINDS:
-        raise ModelError(f"model {model_id!r}: kind must be one of {KINDS}, not {kind!r}", where)
+    allowed = KINDS if bundled else USER_KINDS
+    if kind not in allowed:
+        raise ModelError(f"model {model_id!r}: kind must be one of {allowed}, not {kind!r}", where)
 
     def resolve(name: Any) -> Path:
         if not isinstance(name, str) or not name:
@@ -192,6 +197,7 @@ def _spec_from_entry(entry: Any, base: Path, where: Path, bundled: bool) -> Mode
         dims=int(dims) if dims else None,
         image=_image_pre(pre_raw, where, model_id) if kind == "image" else None,
         text=_text_pre(pre_raw, where, model_id) if kind == "text" else None,
+        audio={k: int(v) for k, v in pre_raw.items()} if kind == "audio" else {},
         tokenizer=resolve(tokenizer) if tokenizer is not None else None,
         tokenizer_sha256=digest("tokenizer_sha256") if tokenizer is not None else None,
         classes=resolve(classes) if classes is not None else None,

@@ -49,6 +49,8 @@ def _entity_sentence(d: Mapping[str, Any]) -> str:
         return f"in the same folder as {title}" if title else f"in {name}"
     if kind == "label":
         return f"also shows {name}{like}"
+    if kind == "sound":  # "music, like Night Chords"
+        return f"{name}{like}"
     return f"shares {name}{like}"
 
 

@@ -24,6 +24,7 @@ ROLE_WEIGHTS = {"": 1.0, "actor": 1.0, "director": 2.0, "writer": 1.5, "producer
 KIND_WEIGHTS = {
     "person": 1.0, "genre": 0.6, "tag": 1.0, "studio": 0.7, "series": 2.0,
     "collection": 2.0, "folder": 0.5, "label": 0.5,
+    "sound": 0.4,  # talky / music / quiet: a weak hint on its own, IDF-weighted like the rest
 }
 
 

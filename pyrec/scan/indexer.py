@@ -13,6 +13,7 @@ from pyrec.errors import MediaError, PyrecError
 from pyrec.features.extract import embed_text_info, extract_media
 from pyrec.features.framegrid import grids_for
 from pyrec.features.media_text import subtitle_digest
+from pyrec.features.soundscape import sound_traits
 from pyrec.records import EntityRef, FileStat, MediaText, ScanFailure, TextInfo, VideoRecord
 from pyrec.scan import names, nfo, subtitles
 from pyrec.scan import tags as tags_module
@@ -80,6 +81,22 @@ def describe_text(path: str, roots: tuple[str, ...], warnings: list[str],
     return text, _dedupe(entities)
 
 
+def with_sidecar_cues(media: MediaText | None, path: str, sources: tuple[str, ...]) -> MediaText | None:
+    """The best subtitle sidecar's timed lines join the container's moments,
+    so search can say where the words are. A sidecar that cannot be read was
+    already reported by the digest; here it only adds nothing."""
+    sidecar = next((s for s in sources if subtitles.is_subtitle(s)), None)
+    if media is None or sidecar is None:
+        return media
+    try:
+        cues = subtitles.sidecar_moments(sidecar, path)
+    except PyrecError:
+        return media
+    known = {(round(m.start, 1), m.text) for m in media.moments}
+    fresh = tuple(m for m in cues if (round(m.start, 1), m.text) not in known)
+    return replace(media, moments=media.moments + fresh) if fresh else media
+
+
 def index_file(stat: FileStat, options: IndexOptions) -> VideoRecord | ScanFailure:
     """Index one file. Never raises: a failure comes back as a ScanFailure."""
     try:
@@ -91,6 +108,8 @@ def index_file(stat: FileStat, options: IndexOptions) -> VideoRecord | ScanFailu
         # Feature warnings speak of "the file": name it, as every scan line does.
         warnings = [w if w.startswith(f"{stat.path}: ") else f"{stat.path}: {w}" for w in features.warnings]
         text, entities = describe_text(stat.path, options.roots, warnings, media)
+        media = with_sidecar_cues(media, stat.path, text.sources)
+        entities += [EntityRef("sound", trait) for trait in sound_traits(features.stats)]
         embeddings = list(features.embeddings)
         if options.embed_text:
             embedding = embed_text_info(text, [e.name for e in entities if e.kind in ("genre", "tag", "person")])

@@ -84,12 +84,24 @@ def parse_nfo(path: str | os.PathLike[str]) -> tuple[TextInfo, list[EntityRef]]:
     return parse_nfo_text(text, path)
 
 
+def read_nfo_root(path: str | os.PathLike[str]) -> Element | None:
+    """The root element of one .nfo file, parsed as safely as parse_nfo does
+    (None for a non-XML .nfo); raises only SidecarError."""
+    data = read_sidecar_bytes(path, MAX_NFO_BYTES)
+    declared = _DECLARED.match(data)
+    return nfo_root(decode_text(data, path, declared.group(1).decode("ascii") if declared else None), path)
+
+
+def nfo_root(text: str, path: str | os.PathLike[str]) -> Element | None:
+    body = _DECLARATION.sub("", text, count=1).lstrip("\ufeff \t\r\n")
+    return _parse_xml(body, path) if body.startswith("<") else None
+
+
 def parse_nfo_text(text: str, path: str | os.PathLike[str]) -> tuple[TextInfo, list[EntityRef]]:
     """parse_nfo for already decoded text; raises only SidecarError."""
-    body = _DECLARATION.sub("", text, count=1).lstrip("\ufeff \t\r\n")
-    if not body.startswith("<"):
+    root = nfo_root(text, path)
+    if root is None:
         return TextInfo(), []  # a URL-only or ASCII-art .nfo: nothing to learn
-    root = _parse_xml(body, path)
     kind = root.tag.casefold() if isinstance(root.tag, str) else ""
     if kind not in _MEDIA_TYPES:
         return TextInfo(), []

@@ -310,7 +310,11 @@ class Scanner:
                     return
                 while queue and len(pending) < workers * 2 and not _cancelled(cancel):
                     f = queue.popleft()
-                    pending[pool.submit(self.index_fn, f, options)] = f
+                    try:
+                        pending[pool.submit(self.index_fn, f, options)] = f
+                    except BrokenProcessPool:  # a worker died since the wait: its future says so next round
+                        queue.appendleft(f)
+                        break
         finally:
             for fut in pending:
                 fut.cancel()

@@ -14,8 +14,10 @@ import re
 import stat
 from collections.abc import Iterable
 from pathlib import Path
+from typing import NamedTuple
 
 from pyrec.errors import SidecarError
+from pyrec.records import Moment
 from pyrec.scan.walk import VIDEO_EXTENSIONS
 
 SUBTITLE_EXTENSIONS = (".srt", ".vtt")
@@ -41,12 +43,20 @@ _LANGUAGES = {
 _FLAGS = {"forced", "sdh", "cc", "hi", "default", "full", "foreign"}
 
 _TIMING = re.compile(r"-->")
+# 00:01:02,500 (SubRip) or 01:02.500 / 00:01:02.500 (WebVTT).
+_TIMESTAMP = re.compile(r"(?:(\d+):)?(\d{1,2}):(\d{2})[,.](\d{1,3})")
 _BLOCK_SPLIT = re.compile(r"\n[ \t]*\n")
 _HTML_TAG = re.compile(r"<[^>\n]*>")
 _ASS_TAG = re.compile(r"\{[^}\n]*\}")
 _NOISE_LINE = re.compile(r"^[\W_♪♫]*$")
 _VTT_META = ("WEBVTT", "NOTE", "STYLE", "REGION")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+class SidecarCue(NamedTuple):
+    text: str
+    start: float | None  # seconds; None for a block without a timing line
+    end: float | None
 
 
 # ---- safe reading (shared with nfo.py) ------------------------------------
@@ -149,7 +159,7 @@ def find_subtitles(video_path: str | os.PathLike[str], preferred: Iterable[str] 
     # "Movie.Sequel.en.srt" starts like "Movie" but belongs to "Movie.Sequel.mkv":
     # a subtitle goes to the video with the longest matching stem.
     neighbours = _files(video.parent)
-    stems = {f.stem.casefold() for f in neighbours if not _is_subtitle(f.name)} | {stem}
+    stems = {f.stem.casefold() for f in neighbours if not is_subtitle(f.name)} | {stem}
     alone = not any(f.suffix.casefold() in VIDEO_EXTENSIONS and f.stem.casefold() != stem for f in neighbours)
 
     def owned(name: str) -> bool:
@@ -158,11 +168,11 @@ def find_subtitles(video_path: str | os.PathLike[str], preferred: Iterable[str] 
         return max(owners, key=len, default=None) == stem
 
     for file in neighbours:
-        if _is_subtitle(file.name) and owned(file.name):
+        if is_subtitle(file.name) and owned(file.name):
             consider(file, _tags_after(file.name, stem), 0)
     for folder in _child_folders(video.parent, SUBTITLE_FOLDERS):
         for file in _files(folder):
-            if not _is_subtitle(file.name):
+            if not is_subtitle(file.name):
                 continue
             if owned(file.name):
                 consider(file, _tags_after(file.name, stem), 1)
@@ -172,12 +182,12 @@ def find_subtitles(video_path: str | os.PathLike[str], preferred: Iterable[str] 
                 consider(file, tags, 1)  # "Subs/2_English.srt" of a one-film release folder
         for inner in _child_folders(folder, (video.stem,)):
             for file in _files(inner):
-                if _is_subtitle(file.name):
+                if is_subtitle(file.name):
                     consider(file, _tokens(file.stem), 2)
     return [path for _, path in sorted(found.values())]
 
 
-def _is_subtitle(name: str) -> bool:
+def is_subtitle(name: str) -> bool:
     return name.casefold().endswith(SUBTITLE_EXTENSIONS)
 
 
@@ -217,15 +227,23 @@ def read_subtitle(path: str | os.PathLike[str], max_bytes: int = MAX_SUBTITLE_BY
 
 def parse_subtitle_text(text: str) -> list[str]:
     """Cue texts without numbers, timings, tags, styles or notes. Never raises."""
+    return [cue.text for cue in parse_cues(text)]
+
+
+def parse_cues(text: str) -> list[SidecarCue]:
+    """Cues with their times (None where a block had no timing line), in file
+    order, repeated rolling-caption lines dropped. Never raises."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    cues: list[str] = []
+    cues: list[SidecarCue] = []
     for block in _BLOCK_SPLIT.split(text):
         lines = [line.strip() for line in block.split("\n") if line.strip()]
         if not lines:
             continue
         timing = next((i for i, line in enumerate(lines) if _TIMING.search(line)), None)
+        times: tuple[float, float] | None = None
         if timing is not None:
             body = lines[timing + 1:]
+            times = _cue_times(lines[timing])
         elif lines[0].split(" ", 1)[0].split("\t", 1)[0] in _VTT_META:
             continue  # the WEBVTT header, a NOTE, STYLE or REGION block
         elif all(line.isdigit() for line in lines):
@@ -233,9 +251,38 @@ def parse_subtitle_text(text: str) -> list[str]:
         else:
             body = lines  # a cue whose text had a blank line in it
         cue = " ".join(filter(None, (_clean_line(line) for line in body)))
-        if cue and (not cues or cues[-1] != cue):  # rolling captions repeat lines
-            cues.append(cue)
+        if cue and (not cues or cues[-1].text != cue):  # rolling captions repeat lines
+            cues.append(SidecarCue(cue, *(times or (None, None))))
     return cues
+
+
+def _cue_times(line: str) -> tuple[float, float] | None:
+    found = _TIMESTAMP.findall(line)
+    if len(found) < 2:
+        return None
+    start, end = (_seconds(*parts) for parts in found[:2])
+    return start, max(start, end)
+
+
+def _seconds(hours: str, minutes: str, seconds: str, millis: str) -> float:
+    return int(hours or 0) * 3600 + int(minutes) * 60 + int(seconds) + int(millis.ljust(3, "0")[:3]) / 1000
+
+
+def sidecar_moments(path: str | os.PathLike[str], video_path: str | os.PathLike[str],
+                    max_cues: int = 20_000) -> list[Moment]:
+    """A sidecar's timed cues as subtitle moments (search says "said at …"),
+    in the language its name gives. Raises SidecarError like read_subtitle."""
+    language = subtitle_language(path, video_path)
+    cues = parse_cues(decode_text(read_sidecar_bytes(path, MAX_SUBTITLE_BYTES), path))
+    return [Moment(c.start, c.end if c.end is not None else c.start, "subtitle", c.text, language)
+            for c in cues[:max_cues] if c.start is not None]
+
+
+def subtitle_language(path: str | os.PathLike[str], video_path: str | os.PathLike[str]) -> str:
+    """The language a subtitle's name states ("Film.en.srt", "Subs/2_English.srt"), "" if none."""
+    name, stem = Path(path).name, Path(video_path).stem.casefold()
+    tags = _tags_after(name, stem) or _tokens(Path(path).stem)
+    return next((_LANGUAGES[t] for t in tags if t in _LANGUAGES), "")
 
 
 def _clean_line(line: str) -> str:

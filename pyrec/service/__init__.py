@@ -7,6 +7,8 @@ and wires together in its constructor:
     Store            the library file (opened on first use) and the cache dir
     Behaviour        profiles, recording plays/likes/…, history  ──on_recorded──┐
     Privacy          forget, export, backup                      ──on_forgotten─┤
+    Importing        import history from Kodi/Jellyfin/Plex/Trakt, ──on_changed─┤
+                     forget it by source, write .nfo played state
     Scanning         scan, library folders, trashing copies      ──on_changed───┤
     WarmRecommender  the recommender, its index, online updates, retrains,  ◄───┘
                      duplicate detection
@@ -25,6 +27,7 @@ inside the methods that need them, so the desktop app opens sooner.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Unpack
@@ -34,14 +37,18 @@ from pyrec.library import Library, Profile, VideoInfo
 from pyrec.service.behaviour import DEFAULT_PROFILE, Behaviour
 from pyrec.service.browsing import Browsing
 from pyrec.service.diagnostics import Diagnostics
+from pyrec.service.importing import ImportReport, Importing, NfoExportReport
 from pyrec.service.privacy import Privacy
 from pyrec.service.recommending import Recommending
 from pyrec.service.scanning import ScanOptions, Scanning
 from pyrec.service.store import Ref, Store
+from pyrec.service.tonight import SURPRISE_POOL, HomeRows, Tonight, arrange
 from pyrec.service.warm import WarmRecommender
 
 if TYPE_CHECKING:
     from pyrec.recommend.engine import Recommender
+    from pyrec.features.deep import DeepStage
+    from pyrec.scan.deep import DeepProgressCallback, DeepSummary
     from pyrec.scan.scanner import ScanSummary
 
 
@@ -56,10 +63,12 @@ class PyrecService:
         self._warm = WarmRecommender(self._store)
         self._behaviour = Behaviour(self._store, on_recorded=self._warm.record)
         self._privacy = Privacy(self._store, self._behaviour, on_forgotten=self._warm.history_forgotten)
+        self._importing = Importing(self._store, self._behaviour, on_changed=self._warm.history_forgotten)
         self._scanning = Scanning(self._store, on_changed=self._warm.library_changed)
         self._recommending = Recommending(self._store, self._behaviour, self._warm)
         self._browsing = Browsing(self._store, self._behaviour)
         self._diagnostics = Diagnostics(self._store)
+        self._tonight = Tonight(self._store, self._behaviour)
 
     # -- the library ----------------------------------------------------------------------
     @property
@@ -96,6 +105,20 @@ class PyrecService:
         ``exclude`` (patterns), ``progress`` (a callback) and ``cancel`` (an
         event); see ScanOptions."""
         return self._scanning.scan(roots, **options)
+
+    def deep_pass(self, *, budget_seconds: float | None = None, stage: str | None = None,
+                  progress: DeepProgressCallback | None = None, cancel: threading.Event | None = None,
+                  limit: int | None = None, stages: Sequence[DeepStage] | None = None) -> DeepSummary:
+        """Speech transcripts and other slow readers over the videos not read
+        yet, ``budget_seconds`` of compute per file and reader (default 120);
+        commits per file, so ``cancel`` or a kill loses at most the file in
+        hand. ``stage`` runs one reader; ``stages`` replaces the default list."""
+        return self._scanning.deep_pass(budget_seconds=budget_seconds, stage=stage, progress=progress,
+                                        cancel=cancel, limit=limit, stages=stages)
+
+    def deep_status(self) -> dict[str, dict[str, object]]:
+        """Per deep reader: whether it can run here (else why not) and its done / failed / pending counts."""
+        return self._scanning.deep_status()
 
     def library_folders(self) -> list[str]:
         return self._scanning.library_folders()
@@ -215,6 +238,33 @@ class PyrecService:
         """A consistent copy of the library (SQLite online backup), even while in use."""
         return self._privacy.backup(dest)
 
+    # -- imported history ------------------------------------------------------------------------------
+    def import_history(self, source: str, path: str | os.PathLike[str], *, profile: str | None = None,
+                       maps: Sequence[str] = (), account: str | None = None,
+                       dry_run: bool = False) -> ImportReport:
+        """Import what ``source`` (kodi, nfo, jellyfin, plex, trakt) knows at
+        ``path`` into a profile, in one transaction; ``maps`` are
+        ``OLD_PREFIX=NEW_PREFIX`` path remappings, ``account`` picks the
+        source's user where it has several. Returns the matching report
+        (matched / ambiguous / unmatched with reasons) and what was stored.
+        Importing twice adds nothing; ``dry_run`` stores nothing."""
+        return self._importing.import_history(source, path, profile=profile, maps=maps, account=account,
+                                              dry_run=dry_run)
+
+    def forget_source(self, source: str, profile: str | None = None) -> int:
+        """Undo imports: delete a profile's events imported from ``source``."""
+        return self._importing.forget_source(source, profile)
+
+    def export_nfo(self, profile: str | None = None, *, dry_run: bool = False) -> NfoExportReport:
+        """Give history back (opt-in): write each watched or rated video's
+        <playcount>, <lastplayed> and <userrating> into its existing .nfo,
+        keeping the rest of the file byte for byte."""
+        return self._importing.export_nfo(profile, dry_run=dry_run)
+
+    def history_sources(self, profile: str | None = None) -> dict[str, int]:
+        """Events of a profile per source ("pyrec": recorded here)."""
+        return self._importing.sources(profile)
+
     # -- recommendations -------------------------------------------------------------------------------
     def recommend(self, profile: str | None = None, n: int = 20) -> list[shapes.Card]:
         """"For you": never disliked or hidden, diversified, each with its reasons."""
@@ -223,6 +273,36 @@ class PyrecService:
     def shelves(self, profile: str | None = None, limit: int = 20) -> list[shapes.Shelf]:
         """For you, Continue watching, Next episodes, Because you watched …, New, Rediscover."""
         return self._recommending.shelves(profile, limit)
+
+    def home_shelves(self, profile: str | None = None, limit: int = 20) -> list[shapes.Shelf]:
+        """The shelves as the profile arranged its home page (see `set_home_rows`)."""
+        return arrange(self.shelves(profile, limit), self._tonight.home_rows(profile))
+
+    def home_rows(self, profile: str | None = None) -> HomeRows:
+        """Which shelves a profile hides and the order it wants them in."""
+        return self._tonight.home_rows(profile)
+
+    def set_home_rows(self, profile: str | None = None, *, order: Sequence[str] | None = None,
+                      hidden: Sequence[str] | None = None) -> HomeRows:
+        """Store a profile's shelf order and/or hidden shelves (shelf ids, as `shelves` gives them)."""
+        return self._tonight.set_home_rows(profile, order=order, hidden=hidden)
+
+    def resume_at(self, ref: Ref, profile: str | None = None) -> float | None:
+        """Where this profile stopped playing the video (seconds); None when it
+        never started it or finished it."""
+        return self._tonight.resume_at(ref, profile)
+
+    def next_episode(self, ref: Ref) -> shapes.Card | None:
+        """The episode after this one in its series (season, episode); None after the last or for a film."""
+        return self._tonight.next_episode(ref)
+
+    def surprise(self, profile: str | None = None) -> shapes.Card | None:
+        """Something to watch tonight, drawn from the best recommendations; for a
+        series, the first episode the profile has not finished (never 5 before 4)."""
+        candidates = self.recommend(profile, n=20)
+        if len(candidates) < SURPRISE_POOL:  # little history yet: what Home offers (new, next episodes, …)
+            candidates += [card for shelf in self.shelves(profile, limit=SURPRISE_POOL) for card in shelf["items"]]
+        return self._tonight.surprise(profile, candidates)
 
     def similar(self, ref: Ref, n: int = 20, profile: str | None = None) -> list[shapes.Card]:
         """More like this: a blend of visual, text and graph similarity."""
@@ -298,4 +378,4 @@ class PyrecService:
         return self._diagnostics.doctor()
 
 
-__all__ = ["DEFAULT_PROFILE", "PyrecService"]
+__all__ = ["DEFAULT_PROFILE", "HomeRows", "PyrecService", "arrange"]

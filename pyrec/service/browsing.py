@@ -32,12 +32,16 @@ class Browsing:
     def video(self, ref: Ref) -> shapes.VideoDetail:
         lib = self.store.library
         row = self.store.resolve(ref)
+        entities = [shapes.entity_json(e) for e in lib.entities_of(row.id)]
         return {
             **shapes.video_json(row),
             "stats": row.stats,
             "keyframes": [shapes.keyframe_json(k) for k in lib.keyframes(row.id)],
             "labels": [shapes.label_json(label) for label in lib.labels(row.id)],
-            "entities": [shapes.entity_json(e) for e in lib.entities_of(row.id)],
+            "entities": entities,
+            "sound": shapes.sound_json(row.stats, [e["name"] for e in entities if e["kind"] == "sound"]),
+            "deep": [{"stage": r.stage, "version": r.version, "status": r.status, "error": r.error,
+                      "seconds": round(r.seconds, 2), "moments": r.moments} for r in lib.deep_runs(row.id)],
             **self._media(row.id),
         }
 

@@ -20,6 +20,14 @@ def privacy_guards() -> shapes.PrivacyGuards:
     }
 
 
+def speech_status() -> str:
+    """Whether the speech extra is installed (no model is loaded to say so)."""
+    from pyrec.models import whisper
+
+    reason = whisper.unavailable()
+    return "on: Whisper base via faster-whisper; `pyrec deep` transcribes" if reason is None else reason
+
+
 class Diagnostics:
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -65,6 +73,7 @@ class Diagnostics:
             "models": self.model_status(),
             "privacy": privacy_guards(),
             "desktop_app": desktop_libs.check().describe(),
+            "speech": speech_status(),
             "paths": {"db": str(store.db_path), "cache": str(store.cache_dir), "config": str(paths.config_dir())},
             "library": None,
         }

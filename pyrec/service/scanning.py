@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, TypedDict, Unpack
 
 from pyrec import shapes
@@ -12,6 +12,8 @@ from pyrec.errors import PyrecError
 from pyrec.service.store import Ref, Store
 
 if TYPE_CHECKING:  # the scanner and its indexer (OpenCV, ONNX Runtime) load when a scan runs
+    from pyrec.features.deep import DeepStage
+    from pyrec.scan.deep import DeepProgressCallback, DeepSummary
     from pyrec.scan.scanner import ProgressCallback, ScanSummary
 
 LibraryChanged = Callable[[], None]
@@ -57,6 +59,28 @@ class Scanning:
         summary = scanner.scan(root_list, progress=options.get("progress"), cancel=options.get("cancel"))
         self._changed()
         return summary
+
+    def deep_pass(self, *, budget_seconds: float | None = None, stage: str | None = None,
+                  progress: DeepProgressCallback | None = None, cancel: threading.Event | None = None,
+                  limit: int | None = None, stages: Sequence[DeepStage] | None = None) -> DeepSummary:
+        """Run the slow readers (speech, on-screen text) over every video they
+        have not read yet; commits per file, so cancel or a kill loses at most
+        the file in hand. ``stage`` runs one reader only; ``stages`` replaces
+        the default list (tests, or readers of your own)."""
+        from pyrec.scan.deep import DEFAULT_BUDGET, DeepPass
+
+        deep = DeepPass(self.store.library, stages, only=stage,
+                        budget_seconds=DEFAULT_BUDGET if budget_seconds is None else budget_seconds)
+        summary = deep.run(progress=progress, cancel=cancel, limit=limit)
+        if summary.done:
+            self._changed()
+        return summary
+
+    def deep_status(self, stages: Sequence[DeepStage] | None = None) -> dict[str, dict[str, object]]:
+        """Per deep stage: whether it can run here (else why not) and its done / failed / pending counts."""
+        from pyrec.scan.deep import DeepPass
+
+        return DeepPass(self.store.library, stages).status()
 
     def library_folders(self) -> list[str]:
         return self.store.library.library_folders()

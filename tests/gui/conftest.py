@@ -3,11 +3,13 @@ test so each test may change it; a main window on the copy, offscreen."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -25,6 +27,17 @@ from pyrec.demo.sample_library import build_sample_library
 from pyrec.service import PyrecService
 
 GUI_DIR = Path(__file__).parent
+ROOT = GUI_DIR.parents[1]
+
+
+def screenshots_tool() -> ModuleType:
+    """tools/screenshots.py as a module: it makes "Storm Watch", the film with
+    chapters and subtitle lines that the README pictures and these tests use."""
+    spec = importlib.util.spec_from_file_location("pyrec_screenshots_tool", ROOT / "tools" / "screenshots.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -97,13 +110,17 @@ def make_window(qtbot, qapp: QApplication, tmp_path: Path, sample_library: Sampl
     opened: list[tuple[MainWindow, PyrecService]] = []
 
     def make(db: Path | None = None, *, start: bool = True, scan_jobs: int | None = None,
-             watch_delay_ms: int = 300, settings: Settings | None = None) -> MainWindow:
+             watch_delay_ms: int = 300, settings: Settings | None = None, in_app_player: bool = False) -> MainWindow:
         if db is None:
             db = tmp_path / "library.sqlite"
             if not db.exists():
                 shutil.copy2(sample_library.db, db)
         service = PyrecService(db, cache_dir=sample_library.cache)
-        window = MainWindow(service, settings=settings or Settings(tmp_path / "gui.ini"),
+        if settings is None:
+            settings = Settings(tmp_path / "gui.ini")
+            # The recorder stands in for the system's player, unless the test is about the in-app one.
+            settings.external_player = not in_app_player
+        window = MainWindow(service, settings=settings,
                             choose_folder=recorder.choose_folder, choose_save=recorder.choose_save,
                             open_url=recorder.open_url, scan_jobs=scan_jobs, watch_delay_ms=watch_delay_ms)
         qtbot.addWidget(window)

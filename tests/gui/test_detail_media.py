@@ -21,8 +21,8 @@ def test_format_chapters_tracks_and_first_lines() -> None:
     }
     assert media_rows(full) == [
         ("Format", "H.264 in Matroska"),
-        ("Chapters", "0:00 Calm · 12:00 Storm &amp; &lt;Sea&gt;"),
+        ("Chapters", '<a href="t:0.000">0:00</a> Calm · <a href="t:720.000">12:00</a> Storm &amp; &lt;Sea&gt;'),
         ("Subtitles", "eng SubRip"),
-        ("Lines", '<span style="color:gray">0:06</span> The lighthouse keeper waits.'),
+        ("Moments", '<a href="t:6.000">0:06</a> <span style="color:gray">said</span> The lighthouse keeper waits.'),
     ]
     assert media_rows({"media": None, "chapters": [], "subtitle_tracks": [], "moments": []}) == []

@@ -108,9 +108,11 @@ def _seed_v3(conn: sqlite3.Connection) -> None:
 
 
 # What each earlier version holds; a new migration adds its version here.
-# v4 (folders, settings), v5 (a nullable column), v6 (moments) and v7 (duplicates) add no data of their own.
+# v4 (folders, settings), v5 (a nullable column), v6 (moments), v7 (duplicates) and v8 (a column)
+# add no data of their own.
 _SEEDS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _seed_v1, 2: _seed_v1, 3: _seed_v3, 4: _seed_v3,
-                                                            5: _seed_v3, 6: _seed_v3, 7: _seed_v3}
+                                                            5: _seed_v3, 6: _seed_v3, 7: _seed_v3,
+                                                            8: _seed_v3, 9: _seed_v3}
 
 
 def build_library_at(path: Path, version: int) -> None:

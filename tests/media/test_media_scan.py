@@ -203,3 +203,21 @@ def test_text_reading_that_fails_costs_one_line_not_the_video(tmp_path: Path, ff
         video = lib.videos()[0]
         assert lib.moments(video.id) == [] and lib.media_info(video.id) is None
         assert video.text.title == "film"  # the file name still speaks
+
+
+def test_sidecar_subtitle_lines_are_moments_in_their_language(tmp_path: Path, ffmpeg: Run, capsys) -> None:
+    folder = tmp_path / "media"
+    make_mp4_with_text(ffmpeg, folder / "Quay.mp4")
+    (folder / "Quay.de.srt").write_text(
+        "1\n00:00:01,200 --> 00:00:02,900\nDer <i>Leuchtturm</i> wartet.\n\n"
+        "2\n00:00:02,000 --> 00:00:04,000\nWelcome to the harbour market.\n\n"  # also embedded: kept once
+        "3\nno timing line here\n", encoding="utf-8")
+    db = tmp_path / "lib.sqlite"
+    with Library.open(db) as lib:
+        Scanner(lib, thumbnail_dir=tmp_path / "thumbs", jobs=1).scan([folder])
+    shown = cli_json(capsys, "show", str(video_id(db, "Quay.mp4")), "--db", str(db))
+    lines = [(m["where"], m["text"], m["language"]) for m in shown["moments"] if m["kind"] == "subtitle"]
+    assert ("said at 0:01", "Der Leuchtturm wartet.", "de") in lines
+    assert sum(text.casefold().startswith("welcome") for _, text, _ in lines) == 1, lines
+    hits = cli_json(capsys, "search", "Leuchtturm", "--db", str(db))
+    assert hits[0]["moments"][0]["where"] == "said at 0:01"

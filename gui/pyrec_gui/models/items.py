@@ -108,7 +108,21 @@ def subtitle_of(video: Mapping[str, object]) -> str:
     return " · ".join(parts)
 
 
+def moment_of(video: Mapping[str, object]) -> str:
+    """Where a search hit's words are, as people say it: 'said at 0:06: “…”'."""
+    moments = video.get("moments")
+    if not isinstance(moments, Sequence) or not moments or not isinstance(moments[0], Mapping):
+        return ""
+    first = moments[0]
+    text = " ".join(str(first.get("text", "")).split())
+    text = text if len(text) <= 60 else text[:59] + "…"
+    return f"{first.get('where', '')}: “{text}”" if text else str(first.get("where", ""))
+
+
 def reason_of(video: Mapping[str, object]) -> str:
+    moment = moment_of(video)
+    if moment:
+        return moment
     reasons = video.get("reasons")
     return str(reasons[0]) if isinstance(reasons, Sequence) and not isinstance(reasons, str) and reasons else ""
 
@@ -150,6 +164,8 @@ class ItemsModel(QAbstractListModel):
             lines = [display_title(video)]
             if damage_of(video):
                 lines.append(f"Damaged: {damage_of(video)}")
+            for m in video.get("moments") or []:
+                lines.append(f"• {m['where']}: {m['text']}")
             if video.get("reasons"):
                 lines += [f"• {r}" for r in video["reasons"][:3]]
             lines.append(video.get("path") or "")

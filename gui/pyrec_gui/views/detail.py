@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 
 # The detail page's actions: (id, text, icon, shortcut, tooltip)
 ACTIONS: tuple[tuple[str, str, str, str, str], ...] = (
-    ("play", "Play", "play", "Ctrl+Return", "Open in your video player (Ctrl+Enter)"),
+    ("play", "Play", "play", "Ctrl+Return", "Play it (Space or Ctrl+Enter)"),
     ("like", "Like", "like", "Ctrl+L", "More like this in recommendations (Ctrl+L)"),
     ("dislike", "Dislike", "dislike", "Ctrl+D", "Less like this (Ctrl+D)"),
     ("hide", "Not interested", "hide", "Ctrl+H", "Never recommend this again (Ctrl+H)"),
@@ -75,30 +75,52 @@ def human_size(size: int | None) -> str:
     return ""
 
 
+# What a moment is, said before its text on the detail page.
+MOMENT_KINDS = {"subtitle": "said", "speech": "said", "screen_text": "on screen"}
+SHOWN_MOMENTS = 8
+
+
+def moment_link(time: float, text: str) -> str:
+    """A link that plays from ``time`` (``t:`` hrefs; graph links are plain numbers)."""
+    return f'<a href="t:{time:.3f}">{format_clock(time)}</a> {text}'
+
+
 def media_rows(full: VideoDetail) -> list[tuple[str, str]]:
     """What the container carries, as (title, rich text) rows: format,
-    chapters, subtitle tracks and the first lines with their times."""
+    chapters, subtitle tracks and the moments (lines said or shown), each
+    time a link that plays from there."""
     rows: list[tuple[str, str]] = []
     media = full.get("media")
     if media and media["label"]:
         rows.append(("Format", html.escape(media["label"])))
     chapters = full.get("chapters") or []
     if chapters:
-        rows.append(("Chapters", " · ".join(f"{format_clock(c['time'])} {html.escape(c['text'])}" for c in chapters)))
+        rows.append(("Chapters", " · ".join(moment_link(c["time"], html.escape(c["text"])) for c in chapters)))
     tracks = full.get("subtitle_tracks") or []
     if tracks:
         rows.append(("Subtitles", ", ".join(html.escape(f"{t['language'] or 'und'} {t['codec']}") for t in tracks)))
-    lines = [m for m in full.get("moments") or [] if m["kind"] != "chapter"][:5]
+    lines = [m for m in full.get("moments") or [] if m["kind"] != "chapter"][:SHOWN_MOMENTS]
     if lines:
-        rows.append(("Lines", "<br>".join(f'<span style="color:gray">{format_clock(m["time"])}</span> '
-                                          f"{html.escape(m['text'])}" for m in lines)))
+        rows.append(("Moments", "<br>".join(
+            moment_link(m["time"], f'<span style="color:gray">{MOMENT_KINDS.get(m["kind"], m["kind"])}</span> '
+                                   f"{html.escape(m['text'])}") for m in lines)))
     return rows
+
+
+def format_of(video: Mapping[str, object]) -> str:
+    """The codec as people know it, and the container when the service read it: "MPEG-4 in MP4"."""
+    media = video.get("media")
+    if isinstance(media, Mapping) and media.get("label"):
+        return str(media["label"])
+    name = video.get("codec_name") or video.get("codec")
+    return str(name) if name else ""
 
 
 class DetailView(QWidget):
     action_requested = Signal(str, dict)  # play / like / dislike / hide / watched
     entity_clicked = Signal(str, object, str)  # kind, entity id (None for labels), name
     video_activated = Signal(dict)
+    play_at = Signal(dict, float)  # the video, from this many seconds (a chapter or a line)
     loaded = Signal(int)  # video id
     failed = Signal(str)
 
@@ -153,6 +175,8 @@ class DetailView(QWidget):
             self.buttons[action_id] = widget
             actions.addWidget(widget)
             QShortcut(QKeySequence(keys), self, act, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        QShortcut(QKeySequence("Space"), self, partial(self._act, "play"),
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         actions.addStretch(1)
         right.addLayout(actions)
         self.plot = label("", None, wrap=True)
@@ -249,8 +273,8 @@ class DetailView(QWidget):
             facts.append(format_duration(video["duration"]))
         if video.get("width") and video.get("height"):
             facts.append(f"{video['width']}×{video['height']}")
-        if video.get("codec"):
-            facts.append(str(video["codec"]))
+        if format_of(video):
+            facts.append(format_of(video))
         if video.get("size"):
             facts.append(human_size(video["size"]))
         if video.get("rating"):
@@ -315,8 +339,22 @@ class DetailView(QWidget):
         return ", ".join(parts)
 
     def _link(self, href: str) -> None:
+        if href.startswith("t:"):
+            if self.video is not None:
+                self.play_at.emit(dict(self.video), float(href[2:]))
+            return
         kind, entity_id, name = self._links[int(href)]
         self.entity_clicked.emit(kind, entity_id, name)
+
+    def moment_links(self) -> list[tuple[QLabel, str]]:
+        """Every link that plays from a time: (its label, its href "t:SECONDS")."""
+        found = []
+        for i in range(self.graph.count()):
+            item = self.graph.itemAt(i)
+            widget = item.widget() if item is not None else None
+            if isinstance(widget, QLabel) and widget.textFormat() == Qt.TextFormat.RichText:
+                found += [(widget, href) for href in re.findall(r'href="(t:[\d.]+)"', widget.text())]
+        return found
 
     def links(self) -> list[tuple[QLabel, str, tuple[str, int | None, str]]]:
         """Every graph link shown: (its label, its href, (kind, entity id, name))."""

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from pyrec_gui.models.items import display_title, format_duration
 from pyrec_gui.notices import NoticeAction, NoticeBar
 from pyrec_gui.thumbnails import ThumbnailCache
-from pyrec_gui.views.detail import human_size
+from pyrec_gui.views.detail import format_of, human_size
 from pyrec_gui.widgets.common import EmptyState, button, label
 from pyrec_gui.widgets.frame_preview import FramePreview
 from pyrec_gui.workers import ServiceRunner, error_line
@@ -54,8 +54,7 @@ class DupeCard(QFrame):
         facts = [format_duration(video.get("duration")), human_size(video.get("size"))]
         if video.get("width") and video.get("height"):
             facts.append(f"{video['width']}×{video['height']}")
-        if video.get("codec"):
-            facts.append(str(video["codec"]))
+        facts.append(format_of(video))  # "MPEG-4", not the FourCC "FMP4"
         column.addWidget(label(" · ".join(f for f in facts if f), "muted"))
         where = label("", "muted")
         where.setText(where.fontMetrics().elidedText(os.path.dirname(path), Qt.TextElideMode.ElideLeft, 262))

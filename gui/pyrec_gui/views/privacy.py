@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from pyrec_gui import icons
 from pyrec_gui.models.items import display_title, format_duration
+from pyrec_gui.views.history_import import HistoryImportSection, SourceChooser, choose_source_dialog
 from pyrec_gui.notices import NoticeAction, NoticeBar
 from pyrec_gui.widgets.common import button, label
 from pyrec_gui.workers import ServiceRunner
@@ -80,7 +81,8 @@ class PrivacyView(QWidget):
     history_cleared = Signal(str)  # profile name
 
     def __init__(self, runner: ServiceRunner, notices: NoticeBar,
-                 choose_save: SaveChooser = choose_save_dialog, parent: QWidget | None = None) -> None:
+                 choose_save: SaveChooser = choose_save_dialog, parent: QWidget | None = None,
+                 choose_source: SourceChooser = choose_source_dialog) -> None:
         super().__init__(parent)
         self.runner = runner
         self.notices = notices
@@ -158,6 +160,11 @@ class PrivacyView(QWidget):
         right.addWidget(self.history, 1)
         body.addLayout(right, 1)
         outer.addLayout(body, 1)
+
+        # Imports go to the profile selected above.
+        self.importer = HistoryImportSection(runner, notices, self.selected_profile, choose_source)
+        self.importer.imported.connect(lambda _name: self.refresh())
+        outer.addWidget(self.importer, 1)
 
     # -- loading -------------------------------------------------------------------
     def refresh(self, current_profile: str | None = None) -> None:

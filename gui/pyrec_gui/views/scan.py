@@ -99,8 +99,12 @@ class ScanView(QWidget):
         self.watch = QCheckBox("Watch library folders for new and changed videos while pyrec is open")
         self.watch.setChecked(settings.watch_folders)
         self.watch.toggled.connect(self._watch_toggled)
+        self.external_player = QCheckBox("Play videos in the system's video player instead of inside pyrec")
+        self.external_player.setChecked(settings.external_player)
+        self.external_player.toggled.connect(lambda on: setattr(self.settings, "external_player", on))
         outer.addWidget(self.rescan_start)
         outer.addWidget(self.watch)
+        outer.addWidget(self.external_player)
 
         outer.addSpacing(6)
         outer.addWidget(label("Progress", "h2"))

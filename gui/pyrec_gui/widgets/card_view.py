@@ -1,6 +1,7 @@
 """List views that show video cards: a wrapping grid (library, results) and
-a single horizontal row (a home shelf). Click or Enter opens a video; the
-context menu offers the same actions as the detail page.
+a single horizontal row (a home shelf). Click or Enter opens a video, Space
+plays it (from where its words are, for a search hit); the context menu
+offers the same actions as the detail page.
 """
 
 from __future__ import annotations
@@ -78,6 +79,11 @@ class CardView(QListView):
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
             self._open(self.currentIndex())
             return
+        if key == Qt.Key.Key_Space and not event.modifiers():
+            video = self.video_at(self.currentIndex())
+            if video is not None:
+                self.action_requested.emit("play_moment" if video.get("moments") else "play", video)
+            return
         if key == Qt.Key.Key_Menu and self.currentIndex().isValid():
             self._menu(self.visualRect(self.currentIndex()).center())
             return
@@ -91,6 +97,10 @@ class CardView(QListView):
         for action_id, text, icon_name in CARD_ACTIONS:
             act = menu.addAction(icons.icon(icon_name), text)
             act.setData(action_id)
+            if action_id == "play" and video.get("moments"):
+                where = video["moments"][0]["where"]
+                act = menu.addAction(icons.icon("play"), f"Play from where it is {where}")
+                act.setData("play_moment")
         chosen = menu.exec(self.viewport().mapToGlobal(pos))
         if chosen is not None:
             action_id = str(chosen.data())
