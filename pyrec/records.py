@@ -60,9 +60,10 @@ def is_watched(fraction: Number, duration: Number, *, watched_fraction: float = 
 # grids…) reach files scanned before them. Bump it whenever a scan starts
 # storing something new per file.
 # 2: sidecar subtitle lines as moments; 3: the sound's shares and loudness
-# (stats) and its traits (entities of kind "sound"); audio
-# fingerprints beside the frame grids, bit depth and HDR in the stats.
-EXTRACTOR_VERSION = 3
+# (stats) and its traits (entities of kind "sound"); audio fingerprints beside
+# the frame grids, bit depth and HDR in the stats.
+# 4: picture categories instead of ImageNet classes; shot cuts per minute and scene count.
+EXTRACTOR_VERSION = 4
 
 
 @dataclass(frozen=True)

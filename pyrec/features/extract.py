@@ -17,9 +17,13 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, NamedTuple
 
+import numpy as np
+
 from pyrec.clock import format_clock
 from pyrec.errors import MediaError, ModelError
+from pyrec.features.categories import category_labels, category_table
 from pyrec.features.container import is_truncated, opened, playable_in
+from pyrec.features.cuts import fast_shots
 from pyrec.features.keyframes import pick_from
 from pyrec.features.media_text import read_media_text
 from pyrec.features.probe import probe_open
@@ -85,7 +89,7 @@ def extract_video_features(path: PathLike, *, max_keyframes: int = 16, thumbnail
 
 def extract_media(path: PathLike, *, max_keyframes: int = 16, thumbnail_dir: PathLike | None = None,
                   encoders: Sequence[VisualEncoder] | None = None, max_labels: int = 5,
-                  decode_threads: int = 1) -> tuple[VideoFeatures, MediaText | None]:
+                  decode_threads: int = 1, keyframe_seeks: bool = True) -> tuple[VideoFeatures, MediaText | None]:
     """As :func:`extract_video_features`, plus what the container carries as
     text (tags, chapters, subtitle moments), read in the same open; None
     when FFmpeg cannot read the container."""
@@ -99,7 +103,7 @@ def extract_media(path: PathLike, *, max_keyframes: int = 16, thumbnail_dir: Pat
         if playable is not None and is_truncated(playable, info.duration):
             info = replace(info, playable=round(playable, 3))
             warnings.append(f"damaged: only {format_clock(playable)} of {format_clock(info.duration)} plays (truncated?)")
-        picked = pick_from(video, _playable_part(info), max_keyframes)
+        picked = pick_from(video, _playable_part(info), max_keyframes, keyframe_seeks=keyframe_seeks)
     warnings += picked.warnings
     keyframes = picked.keyframes
     images = picked.images
@@ -124,14 +128,36 @@ def extract_media(path: PathLike, *, max_keyframes: int = 16, thumbnail_dir: Pat
             continue
         embeddings.append(Embedding(encoder.model_id, video_embedding(vectors)))
         if probs is not None and encoder.has_labels:
-            labels += labels_from_probs(probs, encoder.classes, top=max_labels, source=encoder.spec.id)
+            labels += picture_labels(encoder, probs, max_labels)
     if not images:
         warnings.append("no keyframes could be chosen")
 
     stats = video_stats(images, motion=picked.motion, cuts_per_minute=picked.cuts_per_minute)
+    stats.update(_shot_stats(path, _playable_part(info), warnings))
     if sound is not None:
         stats.update(sound.stats())
     return VideoFeatures(info, keyframes, embeddings, labels, stats, warnings), media
+
+
+def _shot_stats(path: PathLike, info: MediaProbe, warnings: list[str]) -> dict[str, float]:
+    """Cuts per minute and scene count from the low-res stream (the keyframe
+    windows see ~6 s of a film, too little to count cuts: they said 0)."""
+    try:
+        shots = fast_shots(path, duration=info.duration, fps=info.fps, width=info.width, height=info.height)
+    except MediaError as exc:
+        warnings.append(f"shot cuts not measured: {exc.reason}")
+        return {}
+    return shots.stats()
+
+
+def picture_labels(encoder: VisualEncoder, probs: np.ndarray, max_labels: int) -> list[Label]:
+    """Coarse categories where the model ships a category table (the bundled
+    ImageNet model: "water", not "jellyfish 26 %"); a user's classifier keeps
+    its own class names."""
+    table = category_table(encoder.spec)
+    if table is not None:
+        return category_labels(probs, table, source=encoder.spec.id, top=max_labels)
+    return labels_from_probs(probs, encoder.classes, top=max_labels, source=encoder.spec.id)
 
 
 def check_container(path: PathLike, warnings: list[str]) -> tuple[float | None, MediaText | None, SoundShares | None]:

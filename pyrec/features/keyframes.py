@@ -28,7 +28,7 @@ from pyrec.errors import MediaError
 from pyrec.features.phash import hamming, phash
 from pyrec.features.probe import probe_open
 from pyrec.features.quality import FrameQuality, measure, to_grey
-from pyrec.features.video import PathLike, VideoReader, downscale, downscale_size
+from pyrec.features.video import KeyframeSeeker, PathLike, VideoReader, downscale, downscale_size
 from pyrec.records import Keyframe, MediaProbe
 
 WINDOW = 5  # frames decoded and compared per seek point
@@ -115,14 +115,15 @@ def pick_keyframes(path: PathLike, max_keyframes: int = 16, *, probe: MediaProbe
         return pick_from(video, info, max_keyframes)
 
 
-def _read_window(video: VideoReader, start: int, p: _Plan, forward_limit: int) -> list[_Sample]:
+def _read_window(video: VideoReader | KeyframeSeeker, start: int, p: _Plan, forward_limit: int,
+                 earliest: int = 0) -> list[_Sample]:
     gap = start - video.position
     if 0 <= gap <= forward_limit:
         for _ in range(gap):  # cheaper than a seek, which decodes from the last key frame
             if not video.grab():
                 return []
     else:
-        video.seek(start)
+        video.seek(start, earliest=earliest)
     samples: list[_Sample] = []
     for j in range(p.window):
         if j:
@@ -163,15 +164,37 @@ def _choose(samples: list[_Sample]) -> tuple[_Sample | None, _Sample | None, lis
     return best, fallback, within, sum(cut_after)
 
 
-def pick_from(video: VideoReader, info: MediaProbe, max_keyframes: int = 16) -> KeyframeSet:
-    """As :func:`pick_keyframes`, on a reader already open (e.g. just probed)."""
+def pick_from(video: VideoReader, info: MediaProbe, max_keyframes: int = 16, *,
+              keyframe_seeks: bool = True) -> KeyframeSet:
+    """As :func:`pick_keyframes`, on a reader already open (e.g. just probed).
+    ``keyframe_seeks=False``: OpenCV's exact seeks (the slower way, kept for
+    the benchmark's side-by-side)."""
     if max_keyframes < 1:
         raise ValueError("max_keyframes must be at least 1")
     fps = info.fps
     p = plan(info.frame_count, fps, max_keyframes)
-    last_start = max(0, info.frame_count - p.span)
     sequential = info.frame_count * info.width * info.height <= SEQUENTIAL_PIXELS
     forward_limit = info.frame_count if sequential else FORWARD_LIMIT
+    # Seeking: to the key frame before each window (PyAV) rather than to the
+    # exact frame (OpenCV decodes a whole GOP per seek: 16 seeks of a 10-min
+    # 720p H.264 file took 11 s, key-frame seeks 0.6 s; benchmarks/bench_media.py).
+    seeker: KeyframeSeeker | None = None
+    if keyframe_seeks and not sequential:
+        try:
+            seeker = KeyframeSeeker(video.path, fps, rotation=info.rotation)
+        except MediaError:
+            seeker = None  # OpenCV's exact seeks still work
+    try:
+        return _pick(seeker or video, video, info, p, forward_limit, max_keyframes)
+    finally:
+        if seeker is not None:
+            seeker.close()
+
+
+def _pick(reader: VideoReader | KeyframeSeeker, video: VideoReader, info: MediaProbe, p: _Plan,
+          forward_limit: int, max_keyframes: int) -> KeyframeSet:
+    fps = info.fps
+    last_start = max(0, info.frame_count - p.span)
     chosen: list[_Sample] = []
     fallbacks: list[_Sample] = []
     diffs: list[float] = []
@@ -187,7 +210,7 @@ def pick_from(video: VideoReader, info: MediaProbe, max_keyframes: int = 16) -> 
             starts.append(int(min(seg_start + p.segment_len * 5 / 6 - p.span / 2, last_start)))
         best = None
         for start in starts:
-            samples = _read_window(video, start, p, forward_limit)
+            samples = _read_window(reader, start, p, forward_limit, earliest=int(seg_start))
             any_frame = any_frame or bool(samples)
             empty_windows += not samples
             best, fallback, within, window_cuts = _choose(samples)
@@ -228,4 +251,6 @@ def pick_from(video: VideoReader, info: MediaProbe, max_keyframes: int = 16) -> 
     motion = min(1.0, float(np.mean(diffs)) * (1.0 / SAMPLE_RATE) / spacing) if diffs else None
     seconds = pair_count * spacing
     cuts_per_minute = cuts * 60.0 / seconds if seconds > 0 else None
-    return KeyframeSet(frames, motion, cuts_per_minute, video.frames_decoded, video.seeks, warnings)
+    decoded = video.frames_decoded + (reader.frames_decoded if reader is not video else 0)
+    return KeyframeSet(frames, motion, cuts_per_minute, decoded, reader.seeks + (video.seeks if reader is not video else 0),
+                       warnings)

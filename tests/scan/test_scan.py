@@ -74,7 +74,8 @@ def test_first_scan_indexes_everything(lib: Library, library_tree: Path, tmp_pat
     ids, matrix = lib.embeddings("efficientnet-lite0/pool")
     assert len(ids) == 3 and matrix.shape[1] == 1280
     assert np.allclose(np.linalg.norm(matrix, axis=1), 1.0, atol=1e-3)
-    assert lib.labels(harbour.id), "visual labels expected"
+    # picture categories only where the model is sure: a synthetic scene may get none
+    assert all(0.2 <= lb.score <= 1.0 for lb in lib.labels(harbour.id))
 
 
 def test_nfo_people_genres_and_collection_land_in_the_graph(lib: Library, library_tree: Path, tmp_path: Path) -> None:
