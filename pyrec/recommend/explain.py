@@ -130,6 +130,10 @@ def top_reasons(candidates: Iterable[Reason], k: int = 3) -> list[Reason]:
     """Strongest first, one per sentence, at most k. Faint reasons (a weak
     likeness, data["faint"]) only when there is no other."""
     pool = list(candidates)
+    # "same series as X" already says what "part of <its folder>, like X" would.
+    series_of = {r.data.get("title") for r in pool if r.kind == "shared_entity" and r.data.get("entity_kind") == "series"}
+    pool = [r for r in pool if not (r.kind == "shared_entity" and r.data.get("entity_kind") in ("collection", "folder")
+                                    and r.data.get("title") in series_of)]
     strong = [r for r in pool if not r.data.get("faint")]
     seen: set[str] = set()
     out: list[Reason] = []

@@ -36,10 +36,12 @@ class SignalConfig:
     rating_base: float = 1.0  # a rating implies a viewing
     half_life_days: float | None = 365.0  # recency decay of positive evidence; None = off
     # Abandonment: the last play of a video stopped before this share and was
-    # not resumed (no later play or "watched") counts against the video,
-    # more the earlier it stopped (abandon_weight at the skip line, 0 here).
+    # not resumed (no later play or "watched") within abandon_after_days
+    # counts against the video, more the earlier it stopped (abandon_weight at
+    # the skip line, 0 here). Until then it is in progress: Continue watching.
     abandon_fraction: float = 0.5
     abandon_weight: float = 1.0
+    abandon_after_days: float = 3.0
     # How much a skipped or abandoned video is disliked (0..1, a dislike is 1)
     # when its aversion carries to its siblings (likeness.Kinship).
     soft_aversion: float = 0.5
@@ -134,8 +136,8 @@ def preferences(history: History, n: int, durations: np.ndarray, cfg: SignalConf
     uniq, v = np.unique(history.video, return_inverse=True)
     m = uniq.size
     w, watched_ev, _ = event_weights(history, durations, cfg)
-    w = abandonment(history, durations, w, watched_ev, cfg)
     ref = float(history.timestamp.max()) if now is None and len(history) else (now or 0.0)
+    w = abandonment(history, durations, w, watched_ev, ref, cfg)
     d = decay(history.timestamp, ref, cfg.half_life_days)
     pos_total = np.bincount(v, weights=np.where(w > 0, w * d, 0.0), minlength=m)
     pos_raw = np.bincount(v, weights=np.where(w > 0, w, 0.0), minlength=m)
@@ -178,13 +180,20 @@ def preferences(history: History, n: int, durations: np.ndarray, cfg: SignalConf
     )
 
 
-def abandonment(history: History, durations: np.ndarray, w: np.ndarray, watched: np.ndarray,
+def is_abandoned(fraction: np.ndarray, age_seconds: np.ndarray, cfg: SignalConfig = SignalConfig()) -> np.ndarray:
+    """Whether a video's last play, stopped at `fraction` and `age_seconds`
+    ago, was abandoned rather than paused (the one rule: taste and Continue
+    watching both use it)."""
+    return (fraction < cfg.abandon_fraction) & (age_seconds >= cfg.abandon_after_days * DAY)
+
+
+def abandonment(history: History, durations: np.ndarray, w: np.ndarray, watched: np.ndarray, now: float,
                 cfg: SignalConfig = SignalConfig()) -> np.ndarray:
     """Event weights with abandoned plays turned against their video: the last
     play of a video (of one profile's history) that stopped between the skip
-    line and `abandon_fraction`, with no later viewing, weighs
-    -abandon_weight × how early it stopped. A resumed play is not abandoned:
-    the later play is the last one."""
+    line and `abandon_fraction` and was not resumed for `abandon_after_days`
+    weighs -abandon_weight × how early it stopped. A resumed play is not
+    abandoned: the later play is the last one."""
     is_play = (history.kind == KIND["play"]) | (history.kind == KIND["watched"])
     if not is_play.any():
         return w
@@ -195,7 +204,7 @@ def abandonment(history: History, durations: np.ndarray, w: np.ndarray, watched:
     frac = history.fraction[last].astype(np.float64)
     frac = np.where(np.isnan(frac) & (dur > 0), history.position[last] / np.where(dur > 0, dur, 1.0), frac)
     gone = (history.kind[last] == KIND["play"]) & ~watched[last] & (w[last] > 0) & ~np.isnan(frac) \
-        & (frac < cfg.abandon_fraction)
+        & is_abandoned(frac, now - history.timestamp[last], cfg)
     if not gone.any():
         return w
     out = w.copy()

@@ -84,10 +84,10 @@ class SimilarVideos:
                 emb = cat.embeddings[model_id]
                 sim = float(emb.matrix[p] @ emb.matrix[seed])
                 lift = float(self.baselines[model_id].lift(sim))
-                if lift < LOOKALIKE:
-                    continue  # no one would call these alike: not a reason
+                # Below LOOKALIKE no one would call these alike: a faint
+                # reason, said only when there is nothing better (top_reasons).
                 found.append(reason("similar_to", float(parts[modality][p]), video_id=vid, title=title,
-                                    modality=modality, similarity=round(sim, 4),
+                                    modality=modality, similarity=round(sim, 4), faint=lift < LOOKALIKE,
                                     setting=bool(modality == "visual" and lift >= SAME_SETTING)))
         if "graph" in parts and parts["graph"][p] > 0:
             g, weighted = cat.graph, self.graph.weighted
