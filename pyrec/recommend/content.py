@@ -22,10 +22,8 @@ from pyrec.recommend.base import Request, Scores
 from pyrec.recommend.catalog import Catalog, Embeddings, History
 from pyrec.recommend.explain import Reason, reason
 from pyrec.recommend.kmeans import kmeans
-from pyrec.recommend.likeness import LOOKALIKE, SAME_SETTING, Baseline
+from pyrec.recommend.likeness import LOOKALIKE, SAME_SETTING, TAIL, Baseline
 from pyrec.recommend.vectors import IndexFactory, IndexLike, build_index, search
-
-TAIL = 0.05  # weight of raw cosine under the lifted score (see score)
 
 
 class ContentScorer:

@@ -204,10 +204,12 @@ class GraphScorer:
         return []
 
     def similar_to(self, position: int) -> np.ndarray:
-        """IDF-weighted cosine of every video to one video (for "more like this")."""
+        """IDF-weighted cosine of every video to one video (for "more like this"),
+        through citable entities only: sharing a folder that holds most of the
+        library makes two videos no more alike than it is a reason."""
         ents, wv = self.weighted.row(position)
         u = np.zeros(self.weighted.shape[1], dtype=np.float32)
-        u[ents] = wv
+        u[ents] = wv * self.citable[ents]
         sims = self.weighted.dot(u)
         sims[position] = 0.0
         return sims

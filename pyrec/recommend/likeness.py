@@ -26,6 +26,7 @@ from pyrec.recommend.catalog import ENTITY_KIND, Catalog, Embeddings
 BASELINE_PAIRS = 4000  # random pairs measured per model: enough for a stable mean and spread
 LOOKALIKE = 0.35  # lift from which a video "looks like" another (the reason is said)
 SAME_SETTING = 0.7  # lift from which it is shot in the same setting (same room, set, style)
+TAIL = 0.05  # raw cosine's weight under a lifted score: orders what is below the floor, faintly
 SERIES_KIN = 0.8  # kinship of two episodes of one series
 COLLECTION_KIN = 0.6  # ... of two films of one small collection (a film series, a set)
 SMALL_COLLECTION = 20  # a collection of more videos than this is a shelf, not a film series

@@ -18,7 +18,7 @@ from pyrec.recommend.base import Scores
 from pyrec.recommend.catalog import ROLES, Catalog
 from pyrec.recommend.explain import Reason, reason, top_reasons
 from pyrec.recommend.graph import GraphScorer
-from pyrec.recommend.likeness import LOOKALIKE, SAME_SETTING, Baseline
+from pyrec.recommend.likeness import LOOKALIKE, SAME_SETTING, TAIL, Baseline
 from pyrec.recommend.suite import content_models
 from pyrec.recommend.vectors import IndexLike, search
 
@@ -35,6 +35,7 @@ class SimilarVideos:
         weights: Mapping[str, float] = SIMILAR_WEIGHTS,
         candidates: int = 200,
         baselines: Mapping[str, Baseline] | None = None,  # per model id; measured here when not given
+        min_cosine: float = 0.3,  # raw embedding cosine below this is not "similar" at all
     ) -> None:
         self.catalog = catalog
         self.graph = graph
@@ -42,6 +43,7 @@ class SimilarVideos:
         self.indexes = indexes
         self.weights = dict(weights)
         self.candidates = candidates
+        self.min_cosine = min_cosine
         known = dict(baselines or {})
         self.baselines = {m: known.get(m) or Baseline.measure(catalog.embeddings[m]) for m in self.models.values()}
 
@@ -54,9 +56,12 @@ class SimilarVideos:
             if index is None or not emb.present[position]:
                 continue
             ids, sims = search(index, emb.matrix[position], self.candidates + 1, exclude=np.array([position]))
-            lifted = self.baselines[model_id].lift(sims[0])
-            ok = (ids[0] >= 0) & (lifted > 0)
-            out[modality] = Scores(modality, ids[0][ok], lifted[ok])
+            # Look-alikes (lifted over the floor) first; below the floor the
+            # raw cosine, faintly, still orders the rest .
+            raw = sims[0]
+            value = self.baselines[model_id].lift(raw) + TAIL * np.maximum(raw, 0.0)
+            ok = (ids[0] >= 0) & (raw >= self.min_cosine)
+            out[modality] = Scores(modality, ids[0][ok], value[ok])
         dense = self.graph.similar_to(position)
         top = np.argsort(-dense)[: self.candidates]
         top = top[dense[top] > 0]
