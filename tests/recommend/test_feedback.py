@@ -6,7 +6,7 @@ each profile is measured alone (its history forgotten before the next)."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -17,20 +17,15 @@ from pyrec.recommend.engine import Recommender
 from pyrec.recommend.signals import DAY, preferences
 from pyrec.service import PyrecService
 
-from .test_lookalikes_lib import SERIES_STYLE, Scanned, fresh_profile, scanned_library
+from .test_lookalikes_lib import (  # noqa: F401 (fixtures lib, svc)
+    SERIES_STYLE,
+    Scanned,
+    fresh_profile,
+    lib_fixture,
+    svc_fixture,
+)
 
 N = 60  # the whole library: every video has a rank
-
-
-@pytest.fixture(scope="module")
-def lib(tmp_path_factory: pytest.TempPathFactory) -> Scanned:
-    return scanned_library(tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def svc(lib: Scanned) -> Iterator[PyrecService]:
-    with lib.service() as s:
-        yield s
 
 
 def ranks_after(svc: PyrecService, name: str, history: Callable[[str], None]) -> dict[int, int]:

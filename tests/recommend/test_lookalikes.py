@@ -5,23 +5,19 @@ style's siblings, and only a true copy of what was watched is held back."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from pyrec.service import PyrecService
-from .test_lookalikes_lib import COPY_OF, PER_STYLE, STYLES, Scanned, fresh_profile, scanned_library
 
-
-@pytest.fixture(scope="module")
-def lib(tmp_path_factory: pytest.TempPathFactory) -> Scanned:
-    return scanned_library(tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def svc(lib: Scanned) -> Iterator[PyrecService]:
-    with lib.service() as s:
-        yield s
+from .test_lookalikes_lib import (  # noqa: F401 (fixtures lib, svc)
+    COPY_OF,
+    PER_STYLE,
+    STYLES,
+    Scanned,
+    fresh_profile,
+    lib_fixture,
+    svc_fixture,
+)
 
 
 @pytest.mark.parametrize("style", STYLES)

@@ -111,3 +111,14 @@ def build_lookalike_library(root: Path, *, seconds: float = 2.0) -> list[Clip]:
             clips.append(Clip(path, style, title))
             k += 1
     return clips
+
+
+@pytest.fixture(scope="module", name="lib")
+def lib_fixture(tmp_path_factory: pytest.TempPathFactory) -> Scanned:
+    return scanned_library(tmp_path_factory)
+
+
+@pytest.fixture(scope="module", name="svc")
+def svc_fixture(lib: Scanned) -> Iterator[PyrecService]:
+    with lib.service() as s:
+        yield s

@@ -4,8 +4,6 @@ On the real scanned library of test_lookalikes_lib (most of it in "Movies")."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import numpy as np
 import pytest
 
@@ -14,20 +12,17 @@ from pyrec.recommend.explain import reason, top_reasons
 from pyrec.recommend.graph import REASON_FLOOR, citable, informativeness
 from pyrec.service import PyrecService
 
-from .test_lookalikes_lib import SERIES_NAME, SERIES_STYLE, STYLES, Scanned, fresh_profile, scanned_library
+from .test_lookalikes_lib import (  # noqa: F401 (fixtures lib, svc)
+    SERIES_NAME,
+    SERIES_STYLE,
+    STYLES,
+    Scanned,
+    fresh_profile,
+    lib_fixture,
+    svc_fixture,
+)
 
 GENERIC = "Movies"  # the folder holding most of the generated library
-
-
-@pytest.fixture(scope="module")
-def lib(tmp_path_factory: pytest.TempPathFactory) -> Scanned:
-    return scanned_library(tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def svc(lib: Scanned) -> Iterator[PyrecService]:
-    with lib.service() as s:
-        yield s
 
 
 def reasons_of(cards: list[shapes.Card]) -> list[shapes.ReasonJson]:
