@@ -118,7 +118,7 @@ class ContentScorer:
         pos, vals = pos[keep], vals[keep]
 
         interest_of = best_interest
-        matrix, catalog, modality, min_lift, lift = self.emb.matrix, req.catalog, self.modality, self.explain_min_lift, self.baseline.lift
+        matrix, catalog, modality, min_lift, lift = self.emb.matrix, req.catalog, self.modality, self.explain_min_lift, self.baseline.lift_one
 
         def explain(p: int) -> list[Reason]:
             cluster = int(interest_of[p])
@@ -127,7 +127,7 @@ class ContentScorer:
                 return []
             sims_m = matrix[members] @ matrix[p]
             best = int(members[int(np.argmax(sims_m))])
-            strength = float(lift(sims_m.max()))
+            strength = lift(float(sims_m.max()))
             # "looks like" must be visible to a person: below the floor it is
             # only a faint reason, said when there is nothing better (top_reasons).
             return [

@@ -43,7 +43,7 @@ DETECT_INLINE_BELOW = 2000
 # sibling of something the profile disliked or abandoned (likeness.Kinship),
 # checked on this many of the best candidates (the rest are not shown anyway).
 CARRY = 0.6
-CARRY_POOL = 500
+CARRY_POOL = 200
 # Diversity re-rank (rerank.mmr): look-alikes summing to this much similarity
 # may be picked before the next one counts as redundant.
 LOOK_ALLOWANCE = 2.0

@@ -57,6 +57,10 @@ class Baseline:
         """0 at the library's floor (or below), 1 at identical."""
         return np.clip((np.asarray(cosine, dtype=np.float32) - self.floor) / (1.0 - self.floor), 0.0, 1.0)
 
+    def lift_one(self, cosine: float) -> float:
+        """`lift` of one cosine, in plain floats (explanations call it per card)."""
+        return min(max((float(cosine) - self.floor) / (1.0 - self.floor), 0.0), 1.0)
+
 
 def baselines(catalog: Catalog) -> dict[str, Baseline]:
     return {model_id: Baseline.measure(emb) for model_id, emb in catalog.embeddings.items()}

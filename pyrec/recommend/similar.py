@@ -88,7 +88,7 @@ class SimilarVideos:
                 model_id = self.models[modality]
                 emb = cat.embeddings[model_id]
                 sim = float(emb.matrix[p] @ emb.matrix[seed])
-                lift = float(self.baselines[model_id].lift(sim))
+                lift = self.baselines[model_id].lift_one(sim)
                 # Below LOOKALIKE no one would call these alike: a faint
                 # reason, said only when there is nothing better (top_reasons).
                 found.append(reason("similar_to", float(parts[modality][p]), video_id=vid, title=title,
