@@ -103,6 +103,8 @@ def build_shelves(rec: ShelfSource, req: Request, cfg: ShelfConfig = ShelfConfig
         name = cat.graph.names[series] if series >= 0 else cat.titles[x]
         items = []
         for p, score, rs in rec.similar_positions(x, cfg.n, allowed=ok):
+            if rs and all(r.data.get("faint") for r in rs):
+                continue  # only "a little like X": no reason to put it under X
             # The shelf's title already says "because you watched X": a card
             # says how it relates to X ("same director as X"), and falls back
             # to the shelf's reason only when there is nothing more specific.
