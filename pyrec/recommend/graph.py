@@ -17,6 +17,7 @@ import numpy as np
 from pyrec.recommend.base import Request, Scores
 from pyrec.recommend.catalog import ROLES, Catalog, History
 from pyrec.recommend.explain import Reason, reason
+from pyrec.recommend.likeness import TAIL
 from pyrec.recommend.sparse import CSR, ranges
 from pyrec.records import ENTITY_KINDS
 
@@ -204,12 +205,13 @@ class GraphScorer:
         return []
 
     def similar_to(self, position: int) -> np.ndarray:
-        """IDF-weighted cosine of every video to one video (for "more like this"),
-        through citable entities only: sharing a folder that holds most of the
-        library makes two videos no more alike than it is a reason."""
+        """IDF-weighted cosine of every video to one video (for "more like this").
+        Sharing a folder that holds most of the library makes two videos no
+        more alike than it is a reason: such entities count only faintly
+        (TAIL), enough to order the rest of a list, never to lead it."""
         ents, wv = self.weighted.row(position)
         u = np.zeros(self.weighted.shape[1], dtype=np.float32)
-        u[ents] = wv * self.citable[ents]
+        u[ents] = wv * np.where(self.citable[ents], 1.0, TAIL)
         sims = self.weighted.dot(u)
         sims[position] = 0.0
         return sims
