@@ -108,6 +108,9 @@ class SimilarVideos:
                     role = ROLES[int(g.roles[lo + int(np.flatnonzero(ents_p == e)[0])])]
                     found.append(reason("shared_entity", float(parts["graph"][p]) * contrib[e] / max(contrib.values()),
                                         entity_kind=g.kind_name(e), name=g.names[e], role=role, video_id=vid, title=title))
+        if not found:  # linked only faintly (a shared folder that holds most of the library …)
+            found.append(reason("similar_to", float(sum(part[p] for part in parts.values())), video_id=vid, title=title,
+                                modality="graph", faint=True))
         return top_reasons(found, 3)
 
 
