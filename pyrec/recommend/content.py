@@ -5,6 +5,10 @@ someone who loves both nature documentaries and heist films gets two
 interests rather than one blurry average; each interest is matched against
 the catalogue through the core's vector index. One scorer per embedding
 model: visual and text embeddings each get their own (and their own weight).
+
+Similarities are lifted over the library's own floor (likeness.Baseline):
+what every video shares with every other is no evidence, so a look-alike of
+what was liked stands out instead of drowning in a long tail of 0.4s.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from pyrec.recommend.base import Request, Scores
 from pyrec.recommend.catalog import Catalog, Embeddings, History
 from pyrec.recommend.explain import Reason, reason
 from pyrec.recommend.kmeans import kmeans
+from pyrec.recommend.likeness import LOOKALIKE, SAME_SETTING, TAIL, Baseline
 from pyrec.recommend.vectors import IndexFactory, IndexLike, build_index, search
 
 
@@ -34,7 +39,7 @@ class ContentScorer:
         candidates: int = 100,  # hits fetched per interest
         negative_weight: float = 0.5,  # how much closeness to a disliked item costs
         max_negatives: int = 8,
-        explain_min_similarity: float = 0.3,
+        explain_min_lift: float = LOOKALIKE,  # below this lift no "looks like" is said
         index_factory: IndexFactory | None = None,
         seed: int = 0,
     ) -> None:
@@ -47,15 +52,17 @@ class ContentScorer:
         self.candidates = candidates
         self.negative_weight = negative_weight
         self.max_negatives = max_negatives
-        self.explain_min_similarity = explain_min_similarity
+        self.explain_min_lift = explain_min_lift
         self.index_factory = index_factory
         self.seed = seed
         self.emb: Embeddings | None = None
         self.index: IndexLike | None = None
+        self.baseline = Baseline(0.0)
 
     def fit(self, catalog: Catalog, history: History) -> ContentScorer:
         self.emb = catalog.embedding(self.model_id)
         self.index = None if self.emb is None else build_index(self.emb, factory=self.index_factory)
+        self.baseline = Baseline(0.0) if self.emb is None else Baseline.measure(self.emb)
         return self
 
     def interests(self, req: Request) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -91,7 +98,10 @@ class ContentScorer:
         best_interest = np.full(n, -1, dtype=np.int64)
         for i in range(ids.shape[0]):
             ok = ids[i] >= 0
-            hit, val = ids[i][ok], sims[i][ok] * np.float32(damp[i])
+            # Lifted over the library's floor; the raw cosine, faintly, still
+            # orders the tail below it so a small library's list stays full.
+            raw = sims[i][ok]
+            hit, val = ids[i][ok], (self.baseline.lift(raw) + TAIL * np.maximum(raw, 0.0)) * np.float32(damp[i])
             better = val > best[hit]
             best[hit[better]] = val[better]
             best_interest[hit[better]] = i
@@ -103,10 +113,12 @@ class ContentScorer:
             # The most recent dislikes are enough to steer away from a kind of video.
             recent = np.argsort(-np.nan_to_num(req.prefs.last_time[negatives], nan=-np.inf), kind="stable")[: self.max_negatives]
             near_bad = small_matmul_t(self.emb.matrix[pos], self.emb.matrix[negatives[recent]]).max(axis=1)
-            vals = vals - self.negative_weight * np.maximum(near_bad, 0.0)
+            vals = (vals - self.negative_weight * self.baseline.lift(near_bad)).astype(np.float32)  # graded: look-alikes of a dislike pay most
+        keep = vals > 0  # nothing above the floor: no evidence, not a weak match
+        pos, vals = pos[keep], vals[keep]
 
         interest_of = best_interest
-        matrix, catalog, modality, min_similarity = self.emb.matrix, req.catalog, self.modality, self.explain_min_similarity
+        matrix, catalog, modality, min_lift, lift = self.emb.matrix, req.catalog, self.modality, self.explain_min_lift, self.baseline.lift_one
 
         def explain(p: int) -> list[Reason]:
             cluster = int(interest_of[p])
@@ -115,10 +127,13 @@ class ContentScorer:
                 return []
             sims_m = matrix[members] @ matrix[p]
             best = int(members[int(np.argmax(sims_m))])
-            # "looks like" must be visible to a person; a faint match says so.
+            strength = lift(float(sims_m.max()))
+            # "looks like" must be visible to a person: below the floor it is
+            # only a faint reason, said when there is nothing better (top_reasons).
             return [
-                reason("similar_to", float(sims_m.max()), video_id=int(catalog.ids[best]), title=catalog.titles[best],
-                       modality=modality, similarity=round(float(sims_m.max()), 4), faint=bool(sims_m.max() < min_similarity))
+                reason("similar_to", strength, video_id=int(catalog.ids[best]), title=catalog.titles[best],
+                       modality=modality, similarity=round(float(sims_m.max()), 4), faint=bool(strength < min_lift),
+                       setting=bool(modality == "visual" and strength >= SAME_SETTING))
             ]
 
         return Scores(self.name, pos.astype(np.int64), vals.astype(np.float32), explain)

@@ -14,7 +14,7 @@ import numpy as np
 from pyrec.recommend.base import Request, Scores
 from pyrec.recommend.catalog import KIND, Catalog, History
 from pyrec.recommend.explain import Reason, reason
-from pyrec.recommend.signals import DAY, decay, event_weights
+from pyrec.recommend.signals import DAY, decay, event_weights, is_abandoned
 from pyrec.recommend.sparse import ranges
 from pyrec.records import ENTITY_KINDS
 
@@ -63,7 +63,12 @@ class ContinueWatching:
             return np.zeros(0, np.int64), np.zeros(0, np.float32), np.zeros(0)
         vid = h.video[sel]
         seconds = np.where(np.isnan(h.position[sel]), h.fraction[sel] * cat.durations[vid], h.position[sel])
-        keep = ~req.prefs.negative[vid] & ~np.isnan(seconds) & (req.now - h.timestamp[sel] <= self.max_age_days * DAY)
+        age = req.now - h.timestamp[sel]
+        keep = ~req.prefs.negative[vid] & ~np.isnan(seconds) & (age <= self.max_age_days * DAY)
+        # Stopped early and left for days: abandoned (counts against it), not paused.
+        dur = cat.durations[vid]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            keep &= ~is_abandoned(np.where(dur > 0, seconds / np.where(dur > 0, dur, 1.0), np.nan), age, req.cfg)
         # A damaged file cannot resume past its damage: there is nothing to play there.
         with np.errstate(invalid="ignore"):
             keep &= ~(seconds >= cat.playable[vid] - DAMAGE_MARGIN_SECONDS)

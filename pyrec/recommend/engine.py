@@ -23,6 +23,7 @@ from pyrec.recommend.dupes.items import DupeGroup
 from pyrec.recommend.explain import Reason
 from pyrec.recommend.graph import GraphScorer
 from pyrec.recommend.library_source import catalog_from_library, history_from_library
+from pyrec.recommend.likeness import Kinship, baselines
 from pyrec.recommend.rerank import NearDuplicates, mmr
 from pyrec.recommend.search import SemanticSearch
 from pyrec.recommend.shelves import Shelf, ShelfConfig, build_shelves
@@ -38,6 +39,14 @@ if TYPE_CHECKING:
 # when the stored groups are stale (~0.1 s at 2k videos); a larger one waits
 # for the next scan or `pyrec dupes`.
 DETECT_INLINE_BELOW = 2000
+# Feedback carries: a video's score is cut by up to this share when it is a
+# sibling of something the profile disliked or abandoned (likeness.Kinship),
+# checked on this many of the best candidates (the rest are not shown anyway).
+CARRY = 0.6
+CARRY_POOL = 200
+# Diversity re-rank (rerank.mmr): look-alikes summing to this much similarity
+# may be picked before the next one counts as redundant.
+LOOK_ALLOWANCE = 2.0
 
 
 class Recommender:
@@ -106,7 +115,10 @@ class Recommender:
         self.indexes = indexes
         graphs = [s for s in self.blender.scorers if isinstance(s, GraphScorer)]
         self.graph = graphs[0] if graphs else GraphScorer().fit(cat, self.history)
-        self.similar_videos = SimilarVideos(cat, self.graph, indexes)
+        self.baselines = baselines(cat)
+        visual = models.get("visual")
+        self.kinship = Kinship(cat, visual, self.baselines.get(visual) if visual else None)
+        self.similar_videos = SimilarVideos(cat, self.graph, indexes, baselines=self.baselines)
         text_model = models.get("text")
         self.searcher = SemanticSearch(cat, text_model, indexes.get(text_model) if text_model else None, label_vectors=label_vectors)
         self.mmr_model = models.get("visual") or models.get("text")
@@ -126,20 +138,39 @@ class Recommender:
         return self.dupes.hidden(consumed=consumed, seen=prefs.seen, last_time=prefs.last_time)
 
     def blend(self, req: Request, *, exclude_watched: bool = True, allow: np.ndarray | None = None) -> Blended:
-        """The blend, with copies treated as the one video (see `hidden_copies`)."""
+        """The blend, with copies treated as the one video (see `hidden_copies`)
+        and the profile's aversions carried to their siblings (`carry`)."""
         blended = self.blender.blend(req, exclude_watched=exclude_watched, allow=allow)
         hidden = self.hidden_copies(req.prefs, exclude_watched=exclude_watched)
         if hidden.size:
             blended.allowed = blended.allowed.copy()
             blended.allowed[hidden] = False
+        return self.carry(req, blended)
+
+    def carry(self, req: Request, blended: Blended) -> Blended:
+        """Negative feedback carries: the best candidates lose up to CARRY of
+        their score, in proportion to how close a sibling (same series, small
+        collection, look-alike) they are of a disliked, hidden, skipped or
+        abandoned video (Preferences.aversion)."""
+        aversion = req.prefs.aversion
+        if aversion is None or not aversion.any():
+            return blended
+        pool = self.blender.top(blended, CARRY_POOL)
+        if pool.size == 0:
+            return blended
+        total = blended.total.copy()
+        total[pool] *= (1.0 - CARRY * self.kinship.carry(pool, aversion)).astype(np.float32)
+        blended.total = total
         return blended
 
     def rank(self, req: Request, blended: Blended, n: int, *, diversity: float | None = None) -> list[Recommendation]:
         """Top n of a blend, re-ranked for diversity and kept apart from near-duplicates."""
         pool = self.blender.top(blended, max(4 * n, 50))
         emb = self.catalog.embeddings.get(self.mmr_model) if self.mmr_model else None
+        base = self.baselines.get(self.mmr_model) if self.mmr_model else None
         order = mmr(pool, blended.total[pool], n, emb=emb, diversity=self.diversity if diversity is None else diversity,
-                    near_duplicates=self.near_duplicates)
+                    near_duplicates=self.near_duplicates, floor=base.floor if base is not None else 0.0,
+                    allowance=LOOK_ALLOWANCE)
         return [self.blender.to_recommendation(self.catalog, blended, int(p)) for p in order]
 
     def recommend(

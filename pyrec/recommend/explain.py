@@ -40,7 +40,7 @@ def _entity_sentence(d: Mapping[str, Any]) -> str:
     if kind == "tag":
         return f"tagged “{name}”{like}"
     if kind == "series":
-        return f"from {name}{like}"
+        return f"same series as {title}" if title else f"from {name}"
     if kind == "collection":
         return f"part of {name}{like}"
     if kind == "studio":
@@ -61,7 +61,9 @@ def sentence(kind: str, d: Mapping[str, Any]) -> str:
     if kind == "similar_to":
         if d.get("faint"):
             return f"a little like {title}"
-        return f"looks like {title}" if d.get("modality") == "visual" else f"similar to {title}"
+        if d.get("modality") != "visual":
+            return f"similar to {title}"
+        return f"same setting as {title}" if d.get("setting") else f"looks like {title}"
     if kind == "graph_walk":
         return f"linked to {title} through {d.get('name', '')}"
     if kind == "co_watched":
@@ -127,10 +129,17 @@ def format_age(days: float) -> str:
 
 
 def top_reasons(candidates: Iterable[Reason], k: int = 3) -> list[Reason]:
-    """Strongest first, one per sentence, at most k."""
+    """Strongest first, one per sentence, at most k. Faint reasons (a weak
+    likeness, data["faint"]) only when there is no other."""
+    pool = list(candidates)
+    # "same series as X" already says what "part of <its folder>, like X" would.
+    series_of = {r.data.get("title") for r in pool if r.kind == "shared_entity" and r.data.get("entity_kind") == "series"}
+    pool = [r for r in pool if not (r.kind == "shared_entity" and r.data.get("entity_kind") in ("collection", "folder")
+                                    and r.data.get("title") in series_of)]
+    strong = [r for r in pool if not r.data.get("faint")]
     seen: set[str] = set()
     out: list[Reason] = []
-    for r in sorted(candidates, key=lambda r: -r.weight):
+    for r in sorted(strong or pool, key=lambda r: -r.weight):
         if r.text and r.text not in seen:
             seen.add(r.text)
             out.append(r)

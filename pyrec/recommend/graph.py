@@ -17,6 +17,7 @@ import numpy as np
 from pyrec.recommend.base import Request, Scores
 from pyrec.recommend.catalog import ROLES, Catalog, History
 from pyrec.recommend.explain import Reason, reason
+from pyrec.recommend.likeness import TAIL
 from pyrec.recommend.sparse import CSR, ranges
 from pyrec.records import ENTITY_KINDS
 
@@ -26,6 +27,26 @@ KIND_WEIGHTS = {
     "collection": 2.0, "folder": 0.5, "label": 0.5,
     "sound": 0.4,  # talky / music / quiet: a weak hint on its own, IDF-weighted like the rest
 }
+# A reason names an entity only when it says something: its informativeness
+# (see `informativeness`) at least this, and on at most this share of the library.
+REASON_FLOOR = 0.25
+REASON_MAX_SHARE = 0.5
+
+
+def informativeness(degree: np.ndarray, n_videos: int) -> np.ndarray:
+    """0..1 per entity: IDF scaled so that an entity on one video is 1 and one
+    on every video is 0. A folder holding half the library scores ~0.1 in any
+    library of a few hundred videos: no reason to recommend anything."""
+    n = max(int(n_videos), 1)
+    info = np.log((1.0 + n) / (1.0 + np.asarray(degree, dtype=np.float64))) / np.log((1.0 + n) / 2.0) if n > 1 else \
+        np.zeros(np.shape(degree))
+    ok = np.asarray(degree) <= REASON_MAX_SHARE * n
+    return np.where(ok, np.clip(info, 0.0, 1.0), 0.0).astype(np.float32)
+
+
+def citable(degree: np.ndarray, n_videos: int) -> np.ndarray:
+    """bool per entity: specific enough to be given as a reason."""
+    return informativeness(degree, n_videos) >= REASON_FLOOR
 
 
 class GraphScorer:
@@ -66,6 +87,8 @@ class GraphScorer:
         norm = np.sqrt(np.bincount(rows, weights=w.astype(np.float64) ** 2, minlength=catalog.n))
         wn = (w / np.where(norm > 0, norm, 1.0)[rows]).astype(np.float32)
         self.weighted = CSR(bv.indptr, bv.indices, wn, bv.shape)  # unit TF-IDF rows
+        self.info = informativeness(g.degree, catalog.n)
+        self.citable = self.info >= REASON_FLOOR
 
         # Walk transitions without hubs: video -> entity, entity -> video.
         keep = g.degree[bv.indices] <= max(float(self.hub_min_degree), self.hub_fraction * catalog.n)
@@ -137,10 +160,12 @@ class GraphScorer:
         def explain(p: int) -> list[Reason]:
             lo, hi = weighted.indptr[p], weighted.indptr[p + 1]
             ents, wv, roles = weighted.indices[lo:hi], weighted.data[lo:hi], g.roles[lo:hi]
-            contrib = wv * u[ents]
+            # Specific entities first; a generic one ("Movies", a folder
+            # holding most of the library) is never a reason.
+            contrib = wv * u[ents] * self.info[ents]
             out: list[Reason] = []
             for j in np.argsort(-contrib)[:3]:
-                if contrib[j] <= 0:
+                if contrib[j] <= 0 or not self.citable[ents[j]]:
                     break
                 e = int(ents[j])
                 src = best_liked.get(e, -1)
@@ -161,6 +186,8 @@ class GraphScorer:
         g = catalog.graph
         for j in np.argsort(-wv):
             via = int(ents[j])
+            if not self.citable[via]:
+                continue
             bridges, _ = self.e2v.row(via)
             bridges = bridges[bridges != p]
             if bridges.size == 0:
@@ -168,6 +195,8 @@ class GraphScorer:
             bridge = int(bridges[np.argmax(walk[bridges])])
             b_ents, _ = self.weighted.row(bridge)
             for e2 in b_ents.tolist():
+                if not self.citable[e2]:
+                    continue
                 vids, _ = g.by_entity.row(e2)
                 mask = np.isin(liked, vids)
                 if mask.any():
@@ -177,10 +206,13 @@ class GraphScorer:
         return []
 
     def similar_to(self, position: int) -> np.ndarray:
-        """IDF-weighted cosine of every video to one video (for "more like this")."""
+        """IDF-weighted cosine of every video to one video (for "more like this").
+        Sharing a folder that holds most of the library makes two videos no
+        more alike than it is a reason: such entities count only faintly
+        (TAIL), enough to order the rest of a list, never to lead it."""
         ents, wv = self.weighted.row(position)
         u = np.zeros(self.weighted.shape[1], dtype=np.float32)
-        u[ents] = wv
+        u[ents] = wv * np.where(self.citable[ents], 1.0, TAIL)
         sims = self.weighted.dot(u)
         sims[position] = 0.0
         return sims

@@ -1,6 +1,6 @@
 """Re-ranking for a pleasant list: MMR diversity on embeddings; copies of one
-video (confirmed duplicate groups) at most once, and never two look-alikes
-(embedding or hash near-duplicates) side by side."""
+video (confirmed duplicate groups) at most once. Look-alikes are not copies:
+they are only kept apart when asked (`NearDuplicates.cosine` / `phashes`)."""
 
 from __future__ import annotations
 
@@ -17,10 +17,12 @@ class NearDuplicates:
     """How to tell near-duplicates apart; any of the three may be given.
     `groups` are confirmed copies (dupes/): a list holds at most one of a
     group. Cosine and hash closeness is weaker evidence (two episodes of one
-    show may look alike): such pairs are only kept apart."""
+    show, clips of one set, look alike): off by default, since look-alikes
+    are what a profile that likes one of them wants; when given, such pairs
+    are only kept apart, never dropped."""
 
     groups: np.ndarray | None = None  # group id per catalogue position, -1 = none (dupes.group_of)
-    cosine: float | None = 0.97  # embeddings at least this close are duplicates
+    cosine: float | None = None  # embeddings at least this close are kept apart (e.g. 0.97)
     phashes: np.ndarray | None = None  # one 64-bit perceptual hash per position (int64), 0 = none
     hamming: int = 6  # hashes at most this far apart are duplicates
 
@@ -45,29 +47,43 @@ def mmr(
     emb: Embeddings | None = None,
     diversity: float = 0.3,
     near_duplicates: NearDuplicates | None = NearDuplicates(),
+    floor: float = 0.0,
+    allowance: float = 0.0,
 ) -> np.ndarray:
     """Maximal marginal relevance: pick by (1 - diversity) * relevance -
-    diversity * (max similarity to what is already picked). Items without an
-    embedding compete on relevance alone. A near-duplicate of the item just
+    diversity * redundancy. Similarity is cosine lifted over `floor` (the
+    library's likeness.Baseline): what every video shares with every other
+    makes nothing redundant. Redundancy is the max similarity to what is
+    already picked; with an `allowance`, it is the summed similarity beyond
+    it (at most 1): a look may fill about `allowance` + 1 slots before its
+    next look-alike pays, so liking one style gets that style, not one token
+    clip of it. Items without an embedding compete on relevance alone. A near-duplicate of the item just
     picked is held back one slot (unless nothing else is left); another copy
     (same duplicate group) of a picked item is never picked."""
     positions = np.asarray(positions, dtype=np.int64)
     if positions.size == 0 or k <= 0:
         return np.zeros(0, np.int64)
-    # Relevance by rank, not raw score: a pinned item (the next episode) with
-    # a score far above the rest must not flatten everyone else's relevance
-    # and hand the list to the diversity term.
+    # Relevance half by rank, half by score relative to the k/4-th best (clipped
+    # at 1): a pinned item (the next episode) with a score far above the rest
+    # must not flatten everyone else's relevance and hand the list to the
+    # diversity term, yet a clear gap in score (four look-alikes of what was
+    # liked, then the rest) must survive the re-rank.
     raw = np.asarray(relevance, dtype=np.float64)
     order = np.argsort(-raw, kind="stable")
-    rel = np.empty(raw.size)
-    rel[order] = 1.0 - np.arange(raw.size) / max(raw.size, 1)
+    by_rank = np.empty(raw.size)
+    by_rank[order] = 1.0 - np.arange(raw.size) / max(raw.size, 1)
+    ref = raw[order[min(max(k // 4, 1), raw.size) - 1]]
+    by_score = np.clip(raw / ref, 0.0, 1.0) if ref > 0 else by_rank
+    rel = 0.5 * by_rank + 0.5 * by_score
     has = np.zeros(positions.size, dtype=bool) if emb is None else emb.present[positions]
     vecs = None if emb is None else emb.matrix[positions]
     max_sim = np.zeros(positions.size)
+    sum_sim = np.zeros(positions.size)
     taken = np.zeros(positions.size, dtype=bool)
     out: list[int] = []
     for _ in range(min(k, positions.size)):
-        gain = (1.0 - diversity) * rel - diversity * max_sim
+        redundancy = max_sim if allowance <= 0 else np.clip(sum_sim - allowance, 0.0, 1.0)
+        gain = (1.0 - diversity) * rel - diversity * redundancy
         gain[taken] = -np.inf
         if out and near_duplicates is not None:
             blocked = near_duplicates.pairs_with(int(positions[out[-1]]), positions, emb) & ~taken
@@ -82,6 +98,7 @@ def mmr(
         if groups is not None and groups[positions[i]] >= 0:
             taken |= groups[positions] == groups[positions[i]]  # its other copies: never
         if vecs is not None and has[i]:
-            sims = np.where(has, vecs @ vecs[i], 0.0)
+            sims = np.where(has, np.clip((vecs @ vecs[i] - floor) / (1.0 - floor), 0.0, 1.0), 0.0)
             max_sim = np.maximum(max_sim, sims)
+            sum_sim += sims
     return positions[out]

@@ -104,10 +104,11 @@ def build_shelves(rec: ShelfSource, req: Request, cfg: ShelfConfig = ShelfConfig
         items = []
         for p, score, rs in rec.similar_positions(x, cfg.n, allowed=ok):
             # The shelf's title already says "because you watched X": a card
-            # says how it relates to X ("same director as X"), and falls back
-            # to the shelf's reason only when there is nothing more specific.
-            because = reason("because", score, video_id=int(cat.ids[x]), title=name)
-            items.append(Recommendation(int(cat.ids[p]), p, score, top_reasons(rs, 3) or [because], cat.titles[p]))
+            # says how it relates to X ("same director as X"); one with
+            # nothing specific (or only "a little like X") is not put under X.
+            if all(r.data.get("faint") for r in rs):
+                continue
+            items.append(Recommendation(int(cat.ids[p]), p, score, top_reasons(rs, 3), cat.titles[p]))
         if len(items) >= min(cfg.because_min_items, cfg.n):
             take([r.position for r in items], cfg.n)
             shelves.append(Shelf(f"because:{int(cat.ids[x])}", f"Because you watched {name}", items))

@@ -35,6 +35,16 @@ class SignalConfig:
     rating_negative: float = 2.0  # a rating at or below this is a dislike
     rating_base: float = 1.0  # a rating implies a viewing
     half_life_days: float | None = 365.0  # recency decay of positive evidence; None = off
+    # Abandonment: the last play of a video stopped before this share and was
+    # not resumed (no later play or "watched") within abandon_after_days
+    # counts against the video, more the earlier it stopped (abandon_weight at
+    # the skip line, 0 here). Until then it is in progress: Continue watching.
+    abandon_fraction: float = 0.5
+    abandon_weight: float = 1.0
+    abandon_after_days: float = 3.0
+    # How much a skipped or abandoned video is disliked (0..1, a dislike is 1)
+    # when its aversion carries to its siblings (likeness.Kinship).
+    soft_aversion: float = 0.5
 
 
 @dataclass
@@ -49,6 +59,13 @@ class Preferences:
     explicit: np.ndarray  # bool: liked or rated highly
     last_time: np.ndarray  # float64 last interaction time, nan when none
     positive_time: np.ndarray  # float64 last positive interaction, nan when none
+    # float32 0..1: how much the profile is against the video (1 disliked or
+    # hidden, less for skipped or abandoned); it carries to siblings.
+    aversion: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        if self.aversion is None:
+            self.aversion = self.negative.astype(np.float32)
 
     def positives(self, min_confidence: float = 0.0) -> np.ndarray:
         return np.flatnonzero((self.confidence > min_confidence) & ~self.negative)
@@ -120,6 +137,7 @@ def preferences(history: History, n: int, durations: np.ndarray, cfg: SignalConf
     m = uniq.size
     w, watched_ev, _ = event_weights(history, durations, cfg)
     ref = float(history.timestamp.max()) if now is None and len(history) else (now or 0.0)
+    w = abandonment(history, durations, w, watched_ev, ref, cfg)
     d = decay(history.timestamp, ref, cfg.half_life_days)
     pos_total = np.bincount(v, weights=np.where(w > 0, w * d, 0.0), minlength=m)
     pos_raw = np.bincount(v, weights=np.where(w > 0, w, 0.0), minlength=m)
@@ -135,6 +153,8 @@ def preferences(history: History, n: int, durations: np.ndarray, cfg: SignalConf
     last_like = _last_time(v, np.where(like_ev, history.timestamp, -np.inf), m)
     negative = np.isfinite(last_neg) & (last_neg >= last_like)
     confidence[negative] = 0.0
+    against = np.clip(skip_total - pos_raw, 0.0, None)  # net evidence against (skips, abandonment)
+    aversion = np.where(negative, 1.0, cfg.soft_aversion * np.minimum(against, 1.0))
 
     rating = history.value.astype(np.float64) * (5.0 / cfg.rating_scale)
     high = like_ev | ((history.kind == KIND["rate"]) & (rating >= 4.0))
@@ -156,7 +176,42 @@ def preferences(history: History, n: int, durations: np.ndarray, cfg: SignalConf
         explicit=dense(explicit, False, bool),
         last_time=dense(np.where(np.isfinite(last_time), last_time, np.nan), np.nan, np.float64),
         positive_time=dense(np.where(np.isfinite(positive_time), positive_time, np.nan), np.nan, np.float64),
+        aversion=dense(aversion, 0.0, np.float32),
     )
+
+
+def is_abandoned(fraction: np.ndarray, age_seconds: np.ndarray, cfg: SignalConfig = SignalConfig()) -> np.ndarray:
+    """Whether a video's last play, stopped at `fraction` and `age_seconds`
+    ago, was abandoned rather than paused (the one rule: taste and Continue
+    watching both use it)."""
+    return (fraction < cfg.abandon_fraction) & (age_seconds >= cfg.abandon_after_days * DAY)
+
+
+def abandonment(history: History, durations: np.ndarray, w: np.ndarray, watched: np.ndarray, now: float,
+                cfg: SignalConfig = SignalConfig()) -> np.ndarray:
+    """Event weights with abandoned plays turned against their video: the last
+    play of a video (of one profile's history) that stopped between the skip
+    line and `abandon_fraction` and was not resumed for `abandon_after_days`
+    weighs -abandon_weight × how early it stopped. A resumed play is not
+    abandoned: the later play is the last one."""
+    is_play = (history.kind == KIND["play"]) | (history.kind == KIND["watched"])
+    if not is_play.any():
+        return w
+    idx = np.flatnonzero(is_play)
+    _, first_from_end = np.unique(history.video[idx][::-1], return_index=True)
+    last = idx[::-1][first_from_end]
+    dur = durations[history.video[last]]
+    frac = history.fraction[last].astype(np.float64)
+    frac = np.where(np.isnan(frac) & (dur > 0), history.position[last] / np.where(dur > 0, dur, 1.0), frac)
+    gone = (history.kind[last] == KIND["play"]) & ~watched[last] & (w[last] > 0) & ~np.isnan(frac) \
+        & is_abandoned(frac, now - history.timestamp[last], cfg)
+    if not gone.any():
+        return w
+    out = w.copy()
+    sel, f = last[gone], frac[gone]
+    span = max(cfg.abandon_fraction - cfg.skip_fraction, 1e-6)
+    out[sel] = -cfg.abandon_weight * np.clip((cfg.abandon_fraction - f) / span, 0.0, 1.0)
+    return out.astype(np.float32)
 
 
 def confidence_triplets(

@@ -87,7 +87,7 @@ def test_similar_blends_look_and_graph(household) -> None:
     sims = household.similar(1, n=5)
     assert sims[0].title == "Blade Runner"  # same look, same director, same genre
     texts = [r.text for r in sims[0].reasons]
-    assert "looks like Alien" in texts and "same director as Alien" in texts
+    assert "same setting as Alien" in texts and "same director as Alien" in texts  # one look cluster
     assert "Blade Runner" not in titles(household.similar(1, n=5, profile=1, now=SUNDAY_MORNING))  # disliked by 1
     assert titles(household.similar(15, n=1)) == ["Bottle line 2"]
 

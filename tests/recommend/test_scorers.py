@@ -61,8 +61,8 @@ def test_content_keeps_two_interests_apart(catalog) -> None:
     s = scorer.score(req)
     top = set(titles(catalog, s, 4))
     assert {"Blade Runner", "Aliens", "The Terminator"} & top and {"Love Actually", "Gladiator"} & top
-    assert s.explain(catalog.pos(2))[0].text == "looks like Alien"
-    assert s.explain(catalog.pos(7))[0].text == "looks like Notting Hill"
+    assert s.explain(catalog.pos(2))[0].text == "same setting as Alien"  # one look cluster
+    assert s.explain(catalog.pos(7))[0].text == "same setting as Notting Hill"
 
 
 def test_content_steers_away_from_disliked_look(catalog) -> None:
