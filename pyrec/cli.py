@@ -96,7 +96,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
             f"{summary.moved} moved, {summary.unchanged} unchanged, {summary.missing} missing, {summary.failed} failed"
         )
         if summary.indexed:
-            out.print("Next, a deep pass can transcribe speech (slow, resumable): pyrec deep")
+            out.print("Next, a deep pass can transcribe speech and read on-screen text (slow, resumable): pyrec deep")
         for line in summary.warnings:
             err.print(f"[yellow]warning:[/yellow] {line}", markup=True, highlight=False)
     return 1 if summary.nothing_readable() else 0
@@ -167,6 +167,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     table.add_row("onnxruntime telemetry", escape(report["privacy"]["onnxruntime_telemetry"]))
     table.add_row("desktop app", escape(report["desktop_app"]))  # "pyrec[gui]" is not markup
     table.add_row("speech", escape(report["speech"]))
+    table.add_row("on-screen text", escape(report["screen_text"]))
     for model in report["models"]:
         table.add_row(f"model {model['id']}", f"{model['status']}  {model.get('file', '')}")
     for key, value in report["paths"].items():
@@ -618,7 +619,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--follow-outside", action="store_true",
                    help="follow symlinks that lead out of the library folders (default: skip and report them)")
 
-    p = add("deep", cmd_deep, "the slow readers (speech transcripts) over videos not read yet; resumable")
+    p = add("deep", cmd_deep, "the slow readers (speech transcripts, on-screen text) over videos not read yet; resumable")
     p.add_argument("--budget", type=float, default=None, metavar="SECONDS",
                    help="compute per file and reader (default 120; a longer film is sampled)")
     p.add_argument("--stage", default=None, metavar="NAME", help="run one reader only (e.g. speech)")

@@ -65,6 +65,10 @@ def is_watched(fraction: Number, duration: Number, *, watched_fraction: float = 
 # 4: picture categories instead of ImageNet classes; shot cuts per minute and scene count.
 EXTRACTOR_VERSION = 4
 
+# Ratings in a library are out of this (pyrec rate, and what Kodi, Plex,
+# Jellyfin and Trakt store); MovieLens's 0.5-5 stars are rescaled by the recommender.
+RATING_SCALE = 10.0
+
 
 @dataclass(frozen=True)
 class FileStat:
@@ -177,6 +181,9 @@ class ScanFailure:
 
     file: FileStat
     error: str
+    # The machine, not the file, failed (a worker killed, memory ran out):
+    # the next scan tries the file again instead of trusting this verdict.
+    transient: bool = False
 
 
 # -- what a media file carries besides pixels (pyrec.features.container) -------

@@ -309,6 +309,7 @@ class DoctorReport(TypedDict):
     privacy: PrivacyGuards
     desktop_app: str  # whether Qt's system libraries are all present
     speech: str  # "on (…)" or why not and how to turn it on
+    screen_text: str  # the same for on-screen text (the OCR extra)
     paths: DoctorPaths
     library: LibraryStatsJson | None
 

@@ -215,3 +215,24 @@ def test_a_model_due_a_retrain_is_refitted_in_the_background(service: PyrecServi
     assert fresh is not serving and not fresh.stale()
     assert len(fresh.history) == 51  # nothing recorded meanwhile was lost
     assert service.recommend(n=3)
+
+
+
+
+def test_ratings_are_read_out_of_ten(service: PyrecService) -> None:
+    """pyrec rate (and every import) stores 0-10: a 3/10 is a dislike, as in
+    the media centres, and carries to the sequel; a 9/10 lifts it. (Read on
+    MovieLens's 5-star scale, 3 would have been a mild like.)"""
+    ids = _ids(service)
+    for name, stars in (("harsh", 3), ("fond", 9)):
+        service.create_profile(name)
+        service.like(ids["Canopy"], profile=name)  # the same taste otherwise
+        service.rate(ids["Bouncy Shapes"], stars, profile=name)
+
+    def rank_of_sequel(profile: str) -> int:
+        order = [i["id"] for i in service.recommend(n=16, profile=profile)]
+        return order.index(ids["Bouncy Shapes 2"]) if ids["Bouncy Shapes 2"] in order else len(order)
+
+    fond, harsh = rank_of_sequel("fond"), rank_of_sequel("harsh")
+    assert fond <= 1, fond
+    assert harsh >= fond + 5, (fond, harsh)

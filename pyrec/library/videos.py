@@ -138,14 +138,15 @@ class VideoStore(LibraryBase):
         A file that indexed fine before and is now unreadable keeps its earlier
         text, vectors and history (the scan will replace them once it reads
         again); its new size/mtime are stored so an unchanged broken file is not
-        retried on every scan."""
+        retried on every scan, unless the failure was transient (stored as
+        made by no extractor, so the next scan's upgrade pass retries it)."""
         f = failure.file
         now = time.time()
         with self._write() as conn:
             row = conn.execute(
                 f"""
                 INSERT INTO videos (path, size, mtime_ns, quick_hash, status, error, added_at, updated_at, extracted)
-                VALUES ({PATH_SQL}, ?, ?, ?, 'failed', ?, ?, ?, {EXTRACTOR_VERSION})
+                VALUES ({PATH_SQL}, ?, ?, ?, 'failed', ?, ?, ?, ?)
                 ON CONFLICT (path) DO UPDATE SET
                     size = excluded.size, mtime_ns = excluded.mtime_ns, quick_hash = excluded.quick_hash,
                     status = 'failed', error = excluded.error, updated_at = excluded.updated_at,
@@ -153,7 +154,7 @@ class VideoStore(LibraryBase):
                 RETURNING id
                 """,
                 (path_param(f.path), f.size, f.mtime_ns, f.quick_hash,
-                 one_line(failure.error) or "unknown error", now, now),
+                 one_line(failure.error) or "unknown error", now, now, 0 if failure.transient else EXTRACTOR_VERSION),
             ).fetchone()
         return int(row[0])
 

@@ -28,6 +28,7 @@ from pyrec.recommend.rerank import NearDuplicates, mmr
 from pyrec.recommend.search import SemanticSearch
 from pyrec.recommend.shelves import Shelf, ShelfConfig, build_shelves
 from pyrec.recommend.signals import Preferences, SignalConfig
+from pyrec.records import RATING_SCALE
 from pyrec.recommend.similar import SimilarVideos
 from pyrec.recommend.suite import content_models, default_scorers
 from pyrec.recommend.vectors import IndexFactory, IndexLike, build_index
@@ -95,6 +96,9 @@ class Recommender:
         `dupes.detect_in_library` runs (the service runs it at the end of a
         scan and for `pyrec dupes`)."""
         catalog = catalog_from_library(lib)
+        # A library stores ratings out of 10 (as Kodi, Plex and Trakt do);
+        # the signals' default scale is MovieLens's 5.
+        kwargs.setdefault("cfg", SignalConfig(rating_scale=RATING_SCALE))
         rec = cls(catalog, history_from_library(lib, catalog), **kwargs)
         if duplicates:
             below = DETECT_INLINE_BELOW if detect_below is None else detect_below

@@ -33,9 +33,10 @@ DEFAULT_BUDGET = 120.0  # seconds of compute per file and stage: a 2-hour film g
 def default_stages() -> list[DeepStage]:
     """Every slow reader pyrec has; the pass runs those whose ``unavailable()`` is None.
     (A new reader is one more entry here.)"""
+    from pyrec.features.onscreen import ScreenTextStage
     from pyrec.features.speech import SpeechStage
 
-    return [SpeechStage()]
+    return [SpeechStage(), ScreenTextStage()]
 
 
 @dataclass

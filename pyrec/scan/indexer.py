@@ -133,7 +133,7 @@ def index_file(stat: FileStat, options: IndexOptions) -> VideoRecord | ScanFailu
     except PyrecError as exc:
         return ScanFailure(stat, exc.one_line())
     except MemoryError:
-        return ScanFailure(stat, f"{stat.path}: out of memory while decoding")
+        return ScanFailure(stat, f"{stat.path}: out of memory while decoding", transient=True)
     except Exception as exc:  # a bug or an exotic file: report it, keep scanning
         where = traceback.extract_tb(exc.__traceback__)[-1]
         location = f"{os.path.basename(where.filename)}:{where.lineno}"

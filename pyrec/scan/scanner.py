@@ -338,7 +338,7 @@ class Scanner:
                     return
                 exc = fut.exception()
                 if isinstance(exc, BrokenProcessPool):
-                    yield ScanFailure(f, f"{f.path}: {WORKER_CRASHED}")
+                    yield ScanFailure(f, f"{f.path}: {WORKER_CRASHED}", transient=True)
                     pool.shutdown(wait=True, cancel_futures=True)
                     pool = None
                     continue
@@ -379,4 +379,5 @@ def _wait_one(fut: Future[VideoRecord | ScanFailure], cancel: threading.Event | 
 def _failure(f: FileStat, exc: BaseException) -> ScanFailure:
     """A worker raised instead of returning a ScanFailure (e.g. a result that
     could not be pickled back): report it against its file and go on."""
-    return ScanFailure(f, f"{f.path}: worker process failed ({type(exc).__name__}: {' '.join(str(exc).split())})")
+    return ScanFailure(f, f"{f.path}: worker process failed ({type(exc).__name__}: {' '.join(str(exc).split())})",
+                       transient=True)

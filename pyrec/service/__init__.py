@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any, Unpack
 
 from pyrec import shapes
 from pyrec.library import Library, Profile, VideoInfo
+from pyrec.records import RATING_SCALE
 from pyrec.service.behaviour import DEFAULT_PROFILE, Behaviour
 from pyrec.service.browsing import Browsing
 from pyrec.service.diagnostics import Diagnostics
@@ -217,8 +218,8 @@ class PyrecService:
         return self._behaviour.record(ref, "watched", profile)
 
     def rate(self, ref: Ref, value: float, profile: str | None = None) -> int | None:
-        if not 0 <= value <= 10:
-            raise ValueError("a rating is between 0 and 10")
+        if not 0 <= value <= RATING_SCALE:
+            raise ValueError(f"a rating is between 0 and {RATING_SCALE:g}")
         return self._behaviour.record(ref, "rate", profile, value=value)
 
     def history(self, profile: str | None = None, *, limit: int | None = 100) -> list[shapes.HistoryEvent]:

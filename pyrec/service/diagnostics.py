@@ -28,6 +28,14 @@ def speech_status() -> str:
     return "on: Whisper base via faster-whisper; `pyrec deep` transcribes" if reason is None else reason
 
 
+def screen_text_status() -> str:
+    """Whether the OCR extra is installed (nothing is loaded to say so)."""
+    from pyrec.features.onscreen import ScreenTextStage
+
+    reason = ScreenTextStage().unavailable()
+    return "on: RapidOCR on frames with text; `pyrec deep` reads them" if reason is None else reason
+
+
 class Diagnostics:
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -74,6 +82,7 @@ class Diagnostics:
             "privacy": privacy_guards(),
             "desktop_app": desktop_libs.check().describe(),
             "speech": speech_status(),
+            "screen_text": screen_text_status(),
             "paths": {"db": str(store.db_path), "cache": str(store.cache_dir), "config": str(paths.config_dir())},
             "library": None,
         }

@@ -144,3 +144,24 @@ def test_ocr_models_are_the_ones_in_the_manifest() -> None:
     assert set(files) == {"det", "rec"}
     assert all(p.is_file() and p.parent.name == "models" for p in files.values())
     assert sha256_file(files["det"]).startswith("090f04ab")
+
+
+def test_deep_pass_reads_the_headline_and_search_says_where(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The whole path a user takes: scan, `pyrec deep` with pyrec's own list of
+    readers, then `pyrec search "flood warning"` names the news clip and the time."""
+    import json
+
+    from pyrec.cli import main
+
+    folder = tmp_path / "media"
+    folder.mkdir()
+    write_news(folder / "Evening News.mp4")
+    db = str(tmp_path / "lib.sqlite")
+    assert main(["scan", str(folder), "--db", db]) == 0
+    capsys.readouterr()
+    assert main(["deep", "--stage", "screen_text", "--db", db, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["done"] == 1
+    assert main(["search", "flood warning", "--db", db, "--json"]) == 0
+    hits = json.loads(capsys.readouterr().out)
+    assert hits[0]["title"] == "Evening News"
+    assert hits[0]["moments"][0]["where"] == "on screen at 0:10", hits[0]["moments"]
