@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import threading
 import time
 import traceback
@@ -202,9 +203,11 @@ class DeepPass:
         self._pool = self._new_pool()
         try:
             self._pool.submit(_ready).result()
-        except BrokenProcessPool:
+        except (BrokenProcessPool, pickle.PicklingError, AttributeError, TypeError) as exc:
+            # Broken: the worker died loading the stages; the others: they cannot be sent at all.
             self._close_pool()
-            return "the deep pass's worker process could not start (its stages could not be loaded there)"
+            detail = "" if isinstance(exc, BrokenProcessPool) else f": {type(exc).__name__}: {' '.join(str(exc).split())}"
+            return f"the deep pass's worker process could not start (its stages could not be loaded there{detail})"
         return None
 
     def _close_pool(self) -> None:

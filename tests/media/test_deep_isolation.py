@@ -79,3 +79,26 @@ def test_in_process_reading_still_works(db: Path, tmp_path: Path) -> None:  # no
     with Library.open(db) as lib:
         summary = DeepPass(lib, [LoudestSecond()], in_process=True).run()
     assert (summary.done, summary.failed) == (5, 0)
+
+
+def _cannot_load() -> None:
+    raise ImportError("no module named 'elsewhere'")
+
+
+class UnloadableLoudest(LoudestSecond):
+    """A stage the worker cannot load (as if its module were only on the caller's path)."""
+
+    def __reduce__(self) -> tuple[object, tuple[()]]:
+        return (_cannot_load, ())
+
+
+def test_a_worker_that_cannot_start_blames_no_file(db: Path, tmp_path: Path) -> None:  # noqa: F811
+    class Local(LoudestSecond):  # cannot even be sent to a worker
+        pass
+
+    for stage in (UnloadableLoudest(), Local()):
+        with Library.open(db) as lib:
+            summary = DeepPass(lib, [stage]).run()
+        assert (summary.done, summary.failed, summary.pending) == (0, 0, 5)
+        assert summary.unavailable["loudest"].startswith("the deep pass's worker process could not start")
+        assert runs(db) == {}  # nothing marked: the next pass reads every file
