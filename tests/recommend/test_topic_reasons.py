@@ -102,3 +102,12 @@ def test_topics_weigh_words_by_how_rare_they_are() -> None:
     assert topics.shared(0, 2) == ([], 0.0)  # "weather", "today", "news": on every video, no topic
     assert "weather" not in topics.words[0] and "the" not in topics.words[0]
 
+
+
+def test_for_you_names_the_narrator_too(svc: PyrecService) -> None:
+    svc.create_profile("listener")
+    ids = {v["title"]: v["id"] for v in svc.videos(limit=None)}
+    svc.like(ids["Night Crossing"], "listener")
+    cards = {c["title"]: c for c in svc.recommend("listener", n=len(FILMS))}
+    assert f"narrated by {NARRATOR}, as in Night Crossing" in cards["Harbour Lights"]["reasons"], cards
+    assert not [r for r in cards["Night Chords"]["reasons"] if r.startswith("narrated by")]
