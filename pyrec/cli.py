@@ -30,6 +30,7 @@ from pyrec.clock import format_clock, parse_clock
 from pyrec.errors import PyrecError
 from pyrec.service import PyrecService
 from pyrec.service.importing import ImportReport, NfoExportReport
+from pyrec.service.moods import MOODS
 from pyrec.shapes import Card, Video, VideoDetail
 
 if TYPE_CHECKING:
@@ -481,6 +482,18 @@ def cmd_shelves(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_surprise(args: argparse.Namespace) -> int:
+    with PyrecService(args.db) as service:
+        pick = service.surprise(args.profile, mood=args.mood)
+    if args.json:
+        _emit_json(pick)
+    elif pick is None:
+        out.print("nothing to pick: everything recommendable was watched (or the library is empty)")
+    else:
+        _print_items([pick], title="Tonight" + (f" ({args.mood})" if args.mood else ""))
+    return 0
+
+
 def cmd_similar(args: argparse.Namespace) -> int:
     with PyrecService(args.db) as service:
         items = service.similar(args.video, n=args.n, profile=args.profile)
@@ -686,6 +699,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-n", type=int, default=20)
     p = with_profile(add("shelves", cmd_shelves, "For you, Continue watching, Because you watched …, New, Rediscover"))
     p.add_argument("-n", type=int, default=8, help="items per shelf")
+    p = with_profile(add("surprise", cmd_surprise, "one pick for tonight (series in order), optionally for a mood"))
+    p.add_argument("--mood", choices=sorted(MOODS), default=None,
+                   help="; ".join(meaning for meaning, _ in MOODS.values()))
     p = with_profile(add("similar", cmd_similar, "more like this video"))
     p.add_argument("video", metavar="ID|PATH")
     p.add_argument("-n", type=int, default=20)

@@ -297,13 +297,21 @@ class PyrecService:
         """The episode after this one in its series (season, episode); None after the last or for a film."""
         return self._tonight.next_episode(ref)
 
-    def surprise(self, profile: str | None = None) -> shapes.Card | None:
+    def surprise(self, profile: str | None = None, mood: str | None = None) -> shapes.Card | None:
         """Something to watch tonight, drawn from the best recommendations; for a
-        series, the first episode the profile has not finished (never 5 before 4)."""
-        candidates = self.recommend(profile, n=20)
+        series, the first episode the profile has not finished (never 5 before 4).
+        ``mood`` (one of ``moods()``) narrows the draw to what fits it."""
+        candidates = self.recommend(profile, n=40 if mood else 20)
         if len(candidates) < SURPRISE_POOL:  # little history yet: what Home offers (new, next episodes, …)
             candidates += [card for shelf in self.shelves(profile, limit=SURPRISE_POOL) for card in shelf["items"]]
-        return self._tonight.surprise(profile, candidates)
+        return self._tonight.surprise(profile, candidates, mood=mood)
+
+    @staticmethod
+    def moods() -> dict[str, str]:
+        """The moods "Surprise me" knows, each with what it means."""
+        from pyrec.service.moods import MOODS
+
+        return {name: meaning for name, (meaning, _) in MOODS.items()}
 
     def similar(self, ref: Ref, n: int = 20, profile: str | None = None) -> list[shapes.Card]:
         """More like this: a blend of visual, text and graph similarity."""

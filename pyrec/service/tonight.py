@@ -18,6 +18,7 @@ from pyrec import shapes
 from pyrec.library import VideoInfo
 from pyrec.records import is_watched
 from pyrec.service.behaviour import NOBODY, Behaviour
+from pyrec.service.moods import mood_fit
 from pyrec.service.store import Ref, Store
 
 SURPRISE_POOL = 8  # the best few recommendations a surprise is drawn from
@@ -91,12 +92,15 @@ class Tonight:
         return next((v for v in episodes if v.id not in watched), None)
 
     def surprise(self, profile: str | None, candidates: Sequence[shapes.Card],
-                 rng: Callable[[int], int] | None = None) -> shapes.Card | None:
+                 rng: Callable[[int], int] | None = None, mood: str | None = None) -> shapes.Card | None:
         """One pick for tonight among the first few ``candidates`` (a
         profile's recommendations, best first), each episode replaced by the
-        first unfinished one of its series."""
+        first unfinished one of its series. A ``mood`` (moods.MOODS) puts the
+        candidates that fit it first; when none fits, the closest are used."""
         pool: dict[int, shapes.Card] = {}
         lib = self.store.library
+        if mood is not None:
+            candidates = self._by_mood(candidates, mood)
         for card in candidates:
             chosen = self.first_unfinished(card["id"], profile)
             if chosen is None or chosen.id in pool:
@@ -114,6 +118,14 @@ class Tonight:
         picks = list(pool.values())
         index = (rng or (lambda n: random.randrange(n)))(len(picks))
         return picks[index % len(picks)]
+
+    def _by_mood(self, candidates: Sequence[shapes.Card], mood: str) -> list[shapes.Card]:
+        """Candidates that fit the mood, best first; only the best-fitting tier
+        (so a calm evening never draws an unmeasured action film if a calm one exists)."""
+        videos = self.store.library.videos_by_ids([c["id"] for c in candidates])
+        fits = [mood_fit(videos[c["id"]], mood) if c["id"] in videos else 0.0 for c in candidates]
+        best = max(fits, default=0.0)
+        return [c for c, fit in zip(candidates, fits) if fit == best]
 
     # -- the home page's rows -----------------------------------------------------------------
     def _key(self, profile: str | None) -> str:

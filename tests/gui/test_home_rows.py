@@ -93,6 +93,17 @@ def test_surprise_me_opens_a_pick(window, qtbot) -> None:
     assert any("Tonight:" in n.spec.text for n in window.notices.notices)
 
 
+def test_surprise_me_for_a_mood(window, qtbot) -> None:
+    """The mood box offers the service's moods; a surprise for one still opens a pick."""
+    box = window.home.mood_box
+    assert [box.itemData(i) for i in range(box.count())] == [None, "short", "calm", "lively", "talky"]
+    qtbot.waitUntil(lambda: bool(window.home.shelves), timeout=10000)
+    box.setCurrentIndex(box.findData("short"))
+    with qtbot.waitSignal(window.home.surprise_ready, timeout=10000) as ready:
+        window.home.surprise_button.click()
+    assert ready.args[0] is not None and ready.args[0]["duration"] <= 30 * 60
+
+
 def test_empty_library_offers_to_add_a_folder(make_window, tmp_path: Path, qtbot, recorder) -> None:
     window = make_window(tmp_path / "empty.sqlite")
     qtbot.waitUntil(lambda: window.home.stack.currentWidget() is window.home.empty, timeout=5000)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QComboBox,
     QHBoxLayout,
     QMenu,
     QScrollArea,
@@ -26,14 +27,12 @@ from pyrec_gui.widgets.common import EmptyState, button, label
 from pyrec_gui.widgets.keyframe_strip import HoverPreview
 from pyrec_gui.workers import ServiceRunner, error_line
 
-from pyrec.service import HomeRows, arrange
+from pyrec.service import HomeRows, PyrecService, arrange
 from pyrec.shapes import Card
 from pyrec.shapes import Shelf as ShelfJson
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-
-    from pyrec.service import PyrecService
 
     ProfileChooser = Callable[[PyrecService], str | None]  # picks the profile from the service's list
 
@@ -131,6 +130,12 @@ class HomeView(QWidget):
         self.surprise_button = button("Surprise me", "play", self.surprise,
                                       tip="One pick for tonight (for a series: the next episode you have not seen)")
         top.addWidget(self.surprise_button)
+        self.mood_box = QComboBox()  # what the surprise should fit tonight
+        self.mood_box.setToolTip("Tonight's mood: the surprise is drawn from what fits it")
+        self.mood_box.addItem("any mood", None)
+        for name, meaning in PyrecService.moods().items():
+            self.mood_box.addItem(meaning, name)
+        top.addWidget(self.mood_box)
         self.rows_button = QToolButton()
         self.rows_button.setText("Shelves")
         self.rows_button.setToolTip("Choose which shelves Home shows")
@@ -271,8 +276,8 @@ class HomeView(QWidget):
 
     # -- tonight ------------------------------------------------------------------------------
     def surprise(self) -> None:
-        profile = self.profile
-        self.runner.submit(lambda s: s.surprise(profile), self.surprise_ready.emit,
+        profile, mood = self.profile, self.mood_box.currentData()
+        self.runner.submit(lambda s: s.surprise(profile, mood=mood), self.surprise_ready.emit,
                            lambda exc: self.failed.emit(error_line(exc)), owner=self)
 
     def _move(self, shelf_id: str, direction: int, column: int) -> None:

@@ -1,0 +1,49 @@
+""""Surprise me" with a mood draws from what fits it, judged by what the
+scan heard and saw: music videos for "lively", talks for "talky"."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from pyrec.cli import main
+from pyrec.service import PyrecService
+
+from .sound_makers import PICTURES, Run, make_music_video, make_silent_video, make_speech_video
+
+
+@pytest.fixture(scope="module")
+def library(tmp_path_factory: pytest.TempPathFactory, ffmpeg: Run) -> Path:
+    base = tmp_path_factory.mktemp("moods")
+    folder = base / "media"
+    folder.mkdir()
+    make_music_video(ffmpeg, folder / "Night Chords.mp4", picture=PICTURES[1])
+    make_music_video(ffmpeg, folder / "Harbour Song.mp4", seconds=12.0, picture=PICTURES[2])
+    make_speech_video(ffmpeg, folder / "Keeper Talks.mp4", picture=PICTURES[3])
+    make_speech_video(ffmpeg, folder / "Ferry Talks.mp4", picture=PICTURES[4])
+    make_silent_video(ffmpeg, folder / "Still Water.mp4", seconds=6.0)
+    db = base / "lib.sqlite"
+    with PyrecService(db, cache_dir=base / "cache") as service:
+        assert service.scan([folder], jobs=1).added == 5
+    return db
+
+
+@pytest.mark.parametrize(("mood", "fitting"), [("lively", {"Night Chords", "Harbour Song"}),
+                                               ("talky", {"Keeper Talks", "Ferry Talks"})])
+def test_a_mood_draws_only_what_fits_it(library: Path, tmp_path: Path, mood: str, fitting: set[str]) -> None:
+    random.seed(7)
+    with PyrecService(library, cache_dir=tmp_path / "cache") as service:
+        service.create_profile("ann")
+        drawn = {service.surprise("ann", mood=mood)["title"] for _ in range(12)}  # type: ignore[index]
+        anything = {service.surprise("ann")["title"] for _ in range(40)}  # type: ignore[index]
+    assert drawn <= fitting and drawn, drawn
+    assert len(anything) > len(fitting)  # without a mood the draw is wider
+
+
+def test_unknown_mood_is_refused_and_the_cli_names_the_pick(library: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with PyrecService(library) as service, pytest.raises(ValueError, match="unknown mood 'sleepy'"):
+        service.surprise(mood="sleepy")
+    assert main(["surprise", "--mood", "talky", "--db", str(library)]) == 0
+    assert "Talks" in capsys.readouterr().out
