@@ -221,3 +221,30 @@ def test_sidecar_subtitle_lines_are_moments_in_their_language(tmp_path: Path, ff
     assert sum(text.casefold().startswith("welcome") for _, text, _ in lines) == 1, lines
     hits = cli_json(capsys, "search", "Leuchtturm", "--db", str(db))
     assert hits[0]["moments"][0]["where"] == "said at 0:01"
+
+
+def test_a_twenty_hour_duration_claim_is_measured_not_believed(tmp_path: Path, ffmpeg: Run) -> None:
+    """A 6 s Matroska file whose header claims 20 hours (a broken muxer, a
+    hostile file): the scan samples what is really there, stores it as
+    damaged with the seconds that play, and says so in one line."""
+    import struct
+
+    folder = tmp_path / "media"
+    folder.mkdir()
+    path = folder / "claims.mkv"
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=s=320x240:d=6", "-f", "lavfi", "-i", "sine=d=6", "-c:v", "libx264",
+           "-c:a", "aac", "-shortest", str(path))
+    data = bytearray(path.read_bytes())
+    at = data.find(b"\x44\x89\x88")  # Segment Info Duration, an 8-byte float in milliseconds
+    assert at > 0
+    data[at + 3:at + 11] = struct.pack(">d", 20 * 3600 * 1000.0)
+    path.write_bytes(bytes(data))
+    with Library.open(tmp_path / "lib.sqlite") as lib:
+        summary = Scanner(lib, thumbnail_dir=tmp_path / "thumbs", jobs=1).scan([folder])
+        stored = lib.video_by_path(path)
+        keyframes = lib.keyframes(stored.id) if stored is not None else []
+    assert (summary.added, summary.failed) == (1, 0)
+    assert summary.warnings == [f"{path}: damaged: only 0:06 of 20:00:00 plays (truncated?)"]
+    assert stored is not None and stored.probe is not None
+    assert stored.probe.duration == pytest.approx(72000.0) and stored.probe.playable == pytest.approx(6.0, abs=0.5)
+    assert keyframes and all(k.time <= 6.5 for k in keyframes)
