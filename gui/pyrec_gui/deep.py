@@ -8,14 +8,12 @@ page shows its progress and, per reader, whether it is on or how to turn it on.
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QObject
 
-from pyrec_gui.scanning import lower_priority
-from pyrec_gui.workers import error_line
+from pyrec_gui.scanning import BackgroundController, BackgroundThread
 
 if TYPE_CHECKING:
     from pyrec.features.deep import DeepStage
@@ -59,53 +57,27 @@ def deep_summary_text(summary: DeepSummary) -> str:
     return f"{head} in {summary.seconds:.1f} s: " + ", ".join(parts) + "."
 
 
-class _DeepThread(QThread):
-    progressed = Signal(object)  # DeepProgress
-    succeeded = Signal(object)  # DeepSummary
-    crashed = Signal(str)
-
+class _DeepThread(BackgroundThread):
     def __init__(self, service: PyrecService, stages: Sequence[DeepStage] | None, cancel: threading.Event) -> None:
-        super().__init__()
-        self.service = service
+        super().__init__(service, cancel)
         self.stages = stages
-        self.cancel = cancel
-        self._last_emit = 0.0
 
     def _progress(self, p: DeepProgress) -> None:
-        now = time.monotonic()  # at most ~20 updates a second, and always the last one
-        if now - self._last_emit >= 0.05 or p.done >= p.total or not p.path:
-            self._last_emit = now
-            self.progressed.emit(p)
+        self.emit_progress(p, always=p.done >= p.total or not p.path)  # the last one always shows
 
-    def run(self) -> None:
-        lower_priority()
-        try:
-            summary = self.service.deep_pass(progress=self._progress, cancel=self.cancel, stages=self.stages)
-        except BaseException as exc:  # noqa: BLE001 - shown in the GUI; the thread must end cleanly
-            self.crashed.emit(error_line(exc))
-        else:
-            self.succeeded.emit(summary)
+    def work(self) -> DeepSummary:
+        return self.service.deep_pass(progress=self._progress, cancel=self.cancel, stages=self.stages)
 
 
-class DeepController(QObject):
-    started = Signal()
-    progress = Signal(object)  # DeepProgress
-    finished = Signal(object)  # DeepSummary
-    failed = Signal(str)
-    running_changed = Signal(bool)
+class DeepController(BackgroundController):
+    """``progress`` carries DeepProgress, ``finished`` a DeepSummary."""
+
+    last_summary: DeepSummary | None
 
     def __init__(self, service: PyrecService, *, stages: Sequence[DeepStage] | None = None,
                  parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.service = service
+        super().__init__(service, parent)
         self.stages = stages  # None: pyrec's readers (tests give a small real one)
-        self._thread: _DeepThread | None = None
-        self._cancel = threading.Event()
-        self.last_summary: DeepSummary | None = None
-
-    @property
-    def running(self) -> bool:
-        return self._thread is not None
 
     def status(self, service: PyrecService) -> dict[str, dict[str, object]]:
         """Worker side: the readers this controller runs, on or off, and their counts."""
@@ -116,32 +88,5 @@ class DeepController(QObject):
         if self._thread is not None:
             return False
         self._cancel = threading.Event()
-        thread = _DeepThread(self.service, self.stages, self._cancel)
-        thread.progressed.connect(self.progress)
-        thread.succeeded.connect(self._succeeded)
-        thread.crashed.connect(self.failed)
-        thread.finished.connect(self._ended)
-        self._thread = thread
-        thread.start(QThread.Priority.LowPriority)
-        self.started.emit()
-        self.running_changed.emit(True)
+        self._launch(_DeepThread(self.service, self.stages, self._cancel))
         return True
-
-    def cancel(self) -> None:
-        self._cancel.set()
-
-    def _succeeded(self, summary: DeepSummary) -> None:
-        self.last_summary = summary
-        self.finished.emit(summary)
-
-    def _ended(self) -> None:
-        thread, self._thread = self._thread, None
-        if thread is not None:
-            thread.deleteLater()
-        self.running_changed.emit(False)
-
-    def shutdown(self, timeout_ms: int = 15000) -> None:
-        """Cancel and wait: the files already read are kept (commit per file)."""
-        self.cancel()
-        if self._thread is not None:
-            self._thread.wait(timeout_ms)

@@ -182,6 +182,7 @@ class ScanView(QWidget):
         self.deep_result = label("", None, wrap=True)
         outer.addWidget(self.deep_result)
         self.deep_left = 0  # videos some reader that is on has still to read
+        self.reader_status: dict[str, dict[str, object]] = {}
 
     # -- folders ----------------------------------------------------------------------
     def refresh(self) -> None:
