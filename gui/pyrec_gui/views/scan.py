@@ -173,7 +173,7 @@ class ScanView(QWidget):
         self.deep_bar = QProgressBar()
         self.deep_bar.setAccessibleName("Reading progress")
         self.deep_bar.setTextVisible(True)
-        self.deep_bar.setFormat("%v of %m")
+        self.deep_bar.setFormat("")  # "%v of %m" once a pass runs
         self.deep_bar.setRange(0, 1)
         self.deep_bar.setValue(0)
         outer.addWidget(self.deep_bar)
@@ -262,6 +262,7 @@ class ScanView(QWidget):
 
     def _deep_started(self) -> None:
         self.deep_bar.setRange(0, 0)  # busy until the pass knows its total
+        self.deep_bar.setFormat("%v of %m")
         self.deep_current.setText("Finding what is left to read…")
         self.deep_result.setText("")
 
