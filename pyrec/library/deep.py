@@ -69,12 +69,16 @@ class DeepStore(LibraryBase):
             _finish(conn, todo.video_id, stage, version, "done", None, seconds, len(moments))
         return True
 
-    def record_deep_failure(self, todo: DeepTodo, stage: str, version: int, error: str, seconds: float) -> bool:
-        """The stage could not read this file (at this version): not retried until either changes."""
+    def record_deep_failure(self, todo: DeepTodo, stage: str, version: int, error: str, seconds: float, *,
+                            transient: bool = False) -> bool:
+        """The stage could not read this file (at this version): not retried until either changes.
+        A ``transient`` failure (its worker crashed) is stored at version 0,
+        which no stage has, so the next pass tries the file again."""
         with self._write() as conn:
             if not _unchanged(conn, todo):
                 return False
-            _finish(conn, todo.video_id, stage, version, "failed", one_line(error) or "unknown error", seconds, 0)
+            _finish(conn, todo.video_id, stage, 0 if transient else version, "failed",
+                    one_line(error) or "unknown error", seconds, 0)
         return True
 
     def deep_runs(self, video_id: int) -> list[DeepRun]:

@@ -64,6 +64,39 @@ class MomentReads(LibraryBase):
                         for s in json.loads(row["streams"]))
         return MediaInfo(row["container"], row["video_codec"], dict(json.loads(row["tags"])), streams)
 
+    def moment_texts(self, kinds: tuple[str, ...] = ("subtitle", "speech", "screen_text"), *,
+                     status: str = "ok", max_chars: int = 20_000) -> dict[int, str]:
+        """Per video: the text of its moments of ``kinds`` in time order, the
+        first ``max_chars`` of it (what a film is about shows early enough)."""
+        for k in kinds:
+            if k not in MOMENT_KINDS:
+                raise ValueError(f"unknown moment kind {k!r}; use one of {MOMENT_KINDS}")
+        marks = ", ".join("?" * len(kinds))
+        with self._read() as conn:
+            rows = conn.execute(
+                "SELECT video_id, substr(group_concat(text, ' '), 1, ?) AS text FROM (SELECT m.video_id, m.text "
+                f"FROM moments m JOIN videos v ON v.id = m.video_id WHERE v.status = ? AND m.kind IN ({marks}) "
+                "ORDER BY m.video_id, m.start) GROUP BY video_id",
+                (max_chars, status, *kinds),
+            ).fetchall()
+        return {int(r["video_id"]): str(r["text"]) for r in rows}
+
+    def narration_credits(self, *, status: str = "ok") -> dict[int, str]:
+        """Per documentary-like video (its genre tag says documentary, it has
+        speech, or it sounds talky): the artist its container tags name, the
+        voice of such a film."""
+        with self._read() as conn:
+            rows = conn.execute(
+                "SELECT mi.video_id, json_extract(mi.tags, '$.artist') AS artist FROM media_info mi "
+                "JOIN videos v ON v.id = mi.video_id WHERE v.status = ? AND artist IS NOT NULL AND ("
+                "lower(coalesce(json_extract(mi.tags, '$.genre'), '')) LIKE '%documentar%' "
+                "OR EXISTS (SELECT 1 FROM moments m WHERE m.video_id = mi.video_id AND m.kind = 'speech') "
+                "OR EXISTS (SELECT 1 FROM video_entities ve JOIN entities e ON e.id = ve.entity_id "
+                "WHERE ve.video_id = mi.video_id AND e.kind = 'sound' AND e.name = 'talky'))",
+                (status,),
+            ).fetchall()
+        return {int(r["video_id"]): str(r["artist"]) for r in rows if str(r["artist"]).strip()}
+
     def search_moments(self, query: str, *, limit: int = 200, per_video: int = 3,
                        status: str | None = "ok") -> list[MomentHit]:
         """Moments whose text holds every word of ``query`` (the last one may be

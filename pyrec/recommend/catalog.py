@@ -87,6 +87,8 @@ class Catalog:
     embeddings: dict[str, Embeddings] = field(default_factory=dict)
     # float64 seconds of a damaged (truncated) file that really play; NaN: the whole file
     playable: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    # What videos say and show, for reasons only (pyrec.recommend.topics.Topics); None: not read
+    topics: Any = None
     _pos: dict[int, int] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:

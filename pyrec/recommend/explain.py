@@ -32,6 +32,8 @@ def _entity_sentence(d: Mapping[str, Any]) -> str:
     kind, role, name, title = d.get("entity_kind", ""), d.get("role", ""), d.get("name", ""), d.get("title", "")
     like = f", like {title}" if title else ""
     if kind == "person":
+        if d.get("narrator"):  # the artist tag of a documentary-like video: its voice
+            return f"narrated by {name}, as in {title}" if title else f"narrated by {name}"
         if role in ("director", "writer", "creator", "producer"):
             return f"same {role} as {title}" if title else f"by {name}, whom you like"
         return f"with {name}, as in {title}" if title else f"with {name}"
@@ -64,6 +66,9 @@ def sentence(kind: str, d: Mapping[str, Any]) -> str:
         if d.get("modality") != "visual":
             return f"similar to {title}"
         return f"same setting as {title}" if d.get("setting") else f"looks like {title}"
+    if kind == "shared_topic":  # "also about storms and harbours, like Night Crossing"
+        return f"also about {join_words(d.get('words', ()))}, like {title}" if title else \
+            f"also about {join_words(d.get('words', ()))}"
     if kind == "graph_walk":
         return f"linked to {title} through {d.get('name', '')}"
     if kind == "co_watched":
@@ -102,6 +107,12 @@ def sentence(kind: str, d: Mapping[str, Any]) -> str:
     if kind == "duplicate":
         return f"same video as {title}"
     return kind.replace("_", " ")
+
+
+def join_words(words: Iterable[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    items = [str(w) for w in words]
+    return " and ".join(items) if len(items) < 3 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def plural(word: str) -> str:

@@ -175,6 +175,8 @@ class GraphScorer:
                                   role=ROLES[int(roles[j])], video_id=int(catalog.ids[src]), title=catalog.titles[src]))
             if not out and walk is not None and ents.size:
                 out.extend(self._walk_reason(p, ents, wv, walk, liked, c))
+            if catalog.topics is not None:  # a documentary's artist is its voice: "narrated by"
+                out = [catalog.topics.narrated(int(catalog.ids[p]), r) for r in out]
             return out
 
         return explain

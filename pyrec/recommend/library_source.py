@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from pyrec.recommend.catalog import KIND, Catalog, History
 from pyrec.recommend.catalog_builder import CatalogBuilder
+from pyrec.recommend.topics import Topics
 
 if TYPE_CHECKING:
     from pyrec.library import Library
@@ -41,7 +42,9 @@ def catalog_from_library(lib: Library, *, status: str = "ok", models: Iterable[s
         ids, matrix = lib.embeddings(model_id, status=status)
         if ids.size:
             b.add_embeddings(model_id, ids, matrix)
-    return b.build()
+    catalog = b.build()
+    catalog.topics = Topics.build(lib.moment_texts(status=status), narrators=lib.narration_credits(status=status))
+    return catalog
 
 
 def history_from_library(lib: Library, catalog: Catalog, profile: int | None = None) -> History:

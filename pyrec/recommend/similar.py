@@ -20,6 +20,7 @@ from pyrec.recommend.explain import Reason, reason, top_reasons
 from pyrec.recommend.graph import GraphScorer
 from pyrec.recommend.likeness import LOOKALIKE, SAME_SETTING, TAIL, Baseline
 from pyrec.recommend.suite import content_models
+from pyrec.recommend.topics import topic_reasons
 from pyrec.recommend.vectors import IndexLike, search
 
 SIMILAR_WEIGHTS = {"visual": 0.4, "text": 0.3, "graph": 0.3}
@@ -108,6 +109,9 @@ class SimilarVideos:
                     role = ROLES[int(g.roles[lo + int(np.flatnonzero(ents_p == e)[0])])]
                     found.append(reason("shared_entity", float(parts["graph"][p]) * contrib[e] / max(contrib.values()),
                                         entity_kind=g.kind_name(e), name=g.names[e], role=role, video_id=vid, title=title))
+        # What both say or show ("also about storms and harbours"), and a narrator's voice named as such.
+        found = topic_reasons(cat.topics, vid, title, int(cat.ids[p]), max((r.weight for r in found), default=0.0)
+                              or float(sum(part[p] for part in parts.values())), found)
         if not found:  # linked only faintly (a shared folder that holds most of the library …)
             found.append(reason("similar_to", float(sum(part[p] for part in parts.values())), video_id=vid, title=title,
                                 modality="graph", faint=True))

@@ -8,26 +8,38 @@ file rescanned because it changed is read again (its deep rows go with its
 other rows). A stage that cannot run here (its extra is not installed) is
 named once and skipped; a file a stage cannot read is recorded as failed
 with one line and not retried until the file or the stage changes.
+
+The stages run in a worker process, like the scan's decoders: a native
+crash (FFmpeg, CTranslate2, ONNX Runtime) costs the file in hand, recorded
+as failed and tried again on the next pass (a crash is the machine's
+verdict, not the file's), and the pass goes on in a fresh worker. One
+worker serves file after file, so a stage's model is loaded once per pass.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import pickle
 import threading
 import time
 import traceback
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from pyrec.errors import ModelError, PyrecError
 from pyrec.features.deep import DeepStage
+from pyrec.records import Moment
 
 if TYPE_CHECKING:
     from pyrec.library import Library
     from pyrec.library.deep import DeepTodo
 
 DEFAULT_BUDGET = 120.0  # seconds of compute per file and stage: a 2-hour film gets a sample
+WORKER_CRASHED = "worker process crashed while reading"
 
 
 def default_stages() -> list[DeepStage]:
@@ -69,9 +81,18 @@ class DeepProgress:
 DeepProgressCallback = Callable[[DeepProgress], None]
 
 
+# What reading one file with one stage came to, as plain data (it crosses
+# back from the worker process): its moments, a one-line failure of the file,
+# or a one-line failure of the stage's model (the stage stops, nothing marked).
+Outcome = tuple[Literal["done"], list[Moment]] | tuple[Literal["failed", "model"], str]
+
+
 class DeepPass:
     def __init__(self, library: Library, stages: Sequence[DeepStage] | None = None, *,
-                 budget_seconds: float = DEFAULT_BUDGET, only: str | None = None) -> None:
+                 budget_seconds: float = DEFAULT_BUDGET, only: str | None = None,
+                 in_process: bool = False) -> None:
+        """``in_process``: read in this process instead of a worker (a native
+        crash then ends the pass and this process; for debugging)."""
         stages = list(default_stages() if stages is None else stages)
         if only is not None:
             known = [s.name for s in stages]
@@ -81,6 +102,8 @@ class DeepPass:
         self.library = library
         self.stages = stages
         self.budget_seconds = float(budget_seconds)
+        self.in_process = in_process
+        self._pool: ProcessPoolExecutor | None = None
 
     def status(self) -> dict[str, dict[str, object]]:
         """Per stage: whether it can run here, and how many videos it has done, failed on, or still to read."""
@@ -103,51 +126,140 @@ class DeepPass:
             summary.pending = max(0, len(work) - limit)
             work = work[:limit]
         total = len(work)
-        for i, (todo, stage) in enumerate(work):
-            if cancel is not None and cancel.is_set():
-                summary.cancelled = True
-                summary.pending += total - i
-                break
-            if stage.name in summary.unavailable:  # its model failed on an earlier file
-                summary.pending += 1
-                continue
-            if progress:
-                progress(DeepProgress(stage.name, i, total, todo.path, time.monotonic() - started))
-            self._one(todo, stage, summary)
+        if work and not self.in_process and (why := self._start_worker()) is not None:
+            # Not any file's fault (a stage that cannot be handed over, no memory left): name it, mark nothing.
+            summary.unavailable.update((s.name, why) for s in self.stages if s.name not in summary.unavailable)
+            work, summary.pending = [], summary.pending + total
+        try:
+            for i, (todo, stage) in enumerate(work):
+                if _cancelled(cancel):
+                    summary.cancelled = True
+                    summary.pending += total - i
+                    break
+                if stage.name in summary.unavailable:  # its model failed on an earlier file
+                    summary.pending += 1
+                    continue
+                if progress:
+                    progress(DeepProgress(stage.name, i, total, todo.path, time.monotonic() - started))
+                self._one(todo, stage, summary, cancel)
+        finally:
+            self._close_pool()
         summary.seconds = time.monotonic() - started
         if progress:
             progress(DeepProgress("", total - summary.pending, total, "", summary.seconds))
         return summary
 
-    def _one(self, todo: DeepTodo, stage: DeepStage, summary: DeepSummary) -> None:
+    def _one(self, todo: DeepTodo, stage: DeepStage, summary: DeepSummary, cancel: threading.Event | None) -> None:
         t0 = time.monotonic()
-        try:
-            moments = stage.run(todo.path, duration=todo.duration, budget_seconds=self.budget_seconds)
-        except ModelError as exc:  # the stage's model, not the file: stop the stage, mark nothing
-            summary.unavailable[stage.name] = exc.one_line()
+        if self.in_process:
+            outcome = read_one(stage, todo.path, todo.duration, self.budget_seconds)
+        else:
+            crashed = self._in_worker(todo, stage, cancel)
+            if crashed is None:  # cancelled while it read: the file stays pending
+                summary.cancelled = True
+                summary.pending += 1
+                return
+            if isinstance(crashed, str):
+                self._failed(todo, stage, summary, crashed, t0, transient=True)
+                return
+            outcome = crashed
+        if outcome[0] == "model":  # the stage's model, not the file: stop the stage, mark nothing
+            summary.unavailable[stage.name] = outcome[1]
             summary.pending += 1
-            return
-        except PyrecError as exc:
-            self._failed(todo, stage, summary, exc.one_line() if exc.path else f"{todo.path}: {exc.one_line()}", t0)
-            return
-        except MemoryError:
-            self._failed(todo, stage, summary, f"{todo.path}: out of memory while reading ({stage.name})", t0)
-            return
-        except Exception as exc:  # a bug or an exotic file: one line, and the pass goes on
-            where = traceback.extract_tb(exc.__traceback__)[-1]
-            line = (f"{todo.path}: {stage.name}: unexpected {type(exc).__name__} ({' '.join(str(exc).split())}) "
-                    f"at {os.path.basename(where.filename)}:{where.lineno}")
-            self._failed(todo, stage, summary, line, t0)
-            return
-        if self.library.store_deep(todo, stage.name, stage.version, moments, time.monotonic() - t0):
+        elif outcome[0] == "failed":
+            self._failed(todo, stage, summary, outcome[1], t0)
+        elif self.library.store_deep(todo, stage.name, stage.version, outcome[1], time.monotonic() - t0):
             summary.done += 1
-            summary.moments += len(moments)
+            summary.moments += len(outcome[1])
         else:
             summary.changed += 1
 
-    def _failed(self, todo: DeepTodo, stage: DeepStage, summary: DeepSummary, line: str, t0: float) -> None:
-        if self.library.record_deep_failure(todo, stage.name, stage.version, line, time.monotonic() - t0):
+    def _in_worker(self, todo: DeepTodo, stage: DeepStage, cancel: threading.Event | None) -> Outcome | str | None:
+        """Read in the worker: its outcome, the crash line if the worker died, or None when cancelled."""
+        if self._pool is None:
+            self._pool = self._new_pool()
+        try:
+            fut: Future[Outcome] = self._pool.submit(_read_in_worker, stage.name, todo.path, todo.duration,
+                                                     self.budget_seconds)
+            while not fut.done():
+                wait([fut], timeout=0.2)
+                if _cancelled(cancel) and not fut.done():
+                    self._close_pool()
+                    return None
+            return fut.result()
+        except BrokenProcessPool:
+            self._close_pool()
+            return f"{todo.path}: {WORKER_CRASHED} ({stage.name})"
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        # spawn, not fork (a Qt parent has threads; ONNX Runtime's pools do
+        # not survive fork). The stages go over once, and stay in the worker
+        # with whatever model they loaded.
+        return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_init_deep_worker, initargs=(os.getpid(), self.stages))
+
+    def _start_worker(self) -> str | None:
+        """Start the worker before the first file; why it cannot start, if so."""
+        self._pool = self._new_pool()
+        try:
+            self._pool.submit(_ready).result()
+        except (BrokenProcessPool, pickle.PicklingError, AttributeError, TypeError) as exc:
+            # Broken: the worker died loading the stages; the others: they cannot be sent at all.
+            self._close_pool()
+            detail = "" if isinstance(exc, BrokenProcessPool) else f": {type(exc).__name__}: {' '.join(str(exc).split())}"
+            return f"the deep pass's worker process could not start (its stages could not be loaded there{detail})"
+        return None
+
+    def _close_pool(self) -> None:
+        if self._pool is not None:
+            pool, self._pool = self._pool, None
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def _failed(self, todo: DeepTodo, stage: DeepStage, summary: DeepSummary, line: str, t0: float, *,
+                transient: bool = False) -> None:
+        if self.library.record_deep_failure(todo, stage.name, stage.version, line, time.monotonic() - t0,
+                                            transient=transient):
             summary.failed += 1
             summary.errors.append(line)
         else:
             summary.changed += 1
+
+
+def read_one(stage: DeepStage, path: str, duration: float, budget_seconds: float) -> Outcome:
+    """Read one file with one stage; any failure becomes one line naming the file."""
+    try:
+        return ("done", stage.run(path, duration=duration, budget_seconds=budget_seconds))
+    except ModelError as exc:
+        return ("model", exc.one_line())
+    except PyrecError as exc:
+        return ("failed", exc.one_line() if exc.path else f"{path}: {exc.one_line()}")
+    except MemoryError:
+        return ("failed", f"{path}: out of memory while reading ({stage.name})")
+    except Exception as exc:  # a bug or an exotic file: one line, and the pass goes on
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        return ("failed", f"{path}: {stage.name}: unexpected {type(exc).__name__} ({' '.join(str(exc).split())}) "
+                          f"at {os.path.basename(where.filename)}:{where.lineno}")
+
+
+# The worker's stages, by name: set once per worker, so a model a stage loads
+# on its first file serves every later one.
+_WORKER_STAGES: dict[str, DeepStage] = {}
+
+
+def _init_deep_worker(parent_pid: int, stages: list[DeepStage]) -> None:
+    from pyrec.scan.scanner import _init_worker
+
+    _init_worker(parent_pid)  # dies with the pass, local-only, quiet: like a scan worker
+    _WORKER_STAGES.update((s.name, s) for s in stages)
+
+
+def _ready() -> bool:
+    return True
+
+
+def _read_in_worker(stage: str, path: str, duration: float, budget_seconds: float) -> Outcome:
+    return read_one(_WORKER_STAGES[stage], path, duration, budget_seconds)
+
+
+def _cancelled(cancel: threading.Event | None) -> bool:
+    return bool(cancel and cancel.is_set())
