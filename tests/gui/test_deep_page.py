@@ -25,13 +25,9 @@ TIMEOUT = 120_000  # ms: OCR on a busy shared machine
 WAIT = 60_000  # ms: a page load or search behind start-up work (warm-up) on a busy machine
 
 
-class SpeechOff(LoudestSecond):
-    """A reader whose extra is not installed, as the speech reader is without pyrec[speech]."""
-
-    name = "speech"
-
-    def __init__(self) -> None:
-        super().__init__(missing="speech model not installed: pip install 'pyrec[speech]'")
+# A reader whose extra is not installed reads like this (the speech reader without pyrec[speech]).
+# The stages go to the deep pass's worker process, so they come from an importable module.
+OFF = "speech model not installed: pip install 'pyrec[speech]'"
 
 
 @pytest.fixture(scope="module")
@@ -68,10 +64,10 @@ def open_scan_page(window, qtbot) -> None:
 
 def test_reading_from_the_scan_page_lets_search_find_on_screen_text(make_window, qtbot, db: Path) -> None:
     window = make_window(db)
-    window.deep.stages = [SpeechOff(), ScreenTextStage()]
+    window.deep.stages = [LoudestSecond(missing=OFF), ScreenTextStage()]
     open_scan_page(window, qtbot)
     readers = window.scan.readers.text()
-    assert "Speech is off: speech model not installed: pip install 'pyrec[speech]'" in readers
+    assert f"Loudest is off: {OFF}" in readers
     assert "On-screen text is on: 0 read, 4 left to read" in readers
     assert "4 videos left to read." in readers
     assert not [h for h in search_hits(window, qtbot, "flood warning") if h.get("moments")]
@@ -85,7 +81,7 @@ def test_reading_from_the_scan_page_lets_search_find_on_screen_text(make_window,
         assert window.scan.deep_cancel.isEnabled() and not window.scan.scan_button.isEnabled()
     summary = finished.args[0]
     assert not summary.cancelled and summary.done == 4 and summary.failed == 0, summary
-    assert summary.unavailable == {"speech": "speech model not installed: pip install 'pyrec[speech]'"}
+    assert summary.unavailable == {"loudest": OFF}
     assert any(path.endswith("evening-news.mp4") for _done, _total, path in seen)  # the current file was shown
     assert seen[-1][:2] == (4, 4)
     assert (window.scan.deep_bar.value(), window.scan.deep_bar.maximum()) == (4, 4)
@@ -108,7 +104,8 @@ def test_cancel_keeps_the_files_already_read(make_window, qtbot, db: Path) -> No
     assert "Loudest is on: 0 read, 4 left to read" in window.scan.readers.text()
     with qtbot.waitSignal(window.deep.finished, timeout=TIMEOUT) as finished:
         window.scan.deep_button.click()
-        qtbot.waitUntil(lambda: window.scan.deep_bar.value() >= 1, timeout=TIMEOUT)  # one file is stored
+        # two files finished (the soundless news clip fails at once); cancel then drops the file in hand
+        qtbot.waitUntil(lambda: window.scan.deep_bar.value() >= 2, timeout=TIMEOUT)
         window.scan.deep_cancel.click()
     summary = finished.args[0]
     finished_files = summary.done + summary.failed
