@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from pyrec_gui import icons
+from pyrec_gui.deep import DeepController
 from pyrec_gui.models.items import display_title, resume_position
 from pyrec_gui.notices import NoticeAction, NoticeBar, NoticeSpec
 from pyrec_gui.playback import PlaybackTracker, UrlOpener
@@ -108,6 +109,7 @@ class MainWindow(QMainWindow):
         # Scans run at a lower priority (see scanning.lower_priority), so they may
         # use every core without making the window stutter.
         self.scans = ScanController(service, jobs=scan_jobs, parent=self)
+        self.deep = DeepController(service, parent=self)
         self.watcher = FolderWatcher(delay_ms=watch_delay_ms, parent=self)
         self._history: list[str] = []
         self._stale: set[str] = set()
@@ -154,7 +156,7 @@ class MainWindow(QMainWindow):
         self.search = SearchView(self.runner, self.thumbnails, self.preview)
         self.detail = DetailView(self.runner, self.thumbnails, self.preview)
         self.duplicates = DuplicatesView(self.runner, self.thumbnails, self.notices)
-        self.scan = ScanView(self.runner, self.scans, self.settings, choose_folder)
+        self.scan = ScanView(self.runner, self.scans, self.settings, choose_folder, deep=self.deep)
         self.privacy = PrivacyView(self.runner, self.notices, choose_save)
         self.pages: dict[str, QWidget] = {
             "home": self.home, "library": self.library, "search": self.search, "detail": self.detail,
@@ -213,6 +215,7 @@ class MainWindow(QMainWindow):
         self.scans.finished.connect(self._scan_finished)
         self.scans.failed.connect(lambda msg: self.notices.error(f"Scan failed: {msg}", key="scan"))
         self.scan.folders_changed.connect(self._update_watcher)
+        self.scan.deep_finished.connect(self._deep_finished)
         self.watcher.changed.connect(self._folders_changed)
 
     def _shortcuts(self) -> None:
@@ -550,6 +553,10 @@ class MainWindow(QMainWindow):
                           timeout_ms=6000)
         self.open_video(video)
 
+    def _deep_finished(self, summary: object) -> None:
+        """New lines said or shown: searches and pages that list moments load again."""
+        self.mark_stale("home", "library", "search")  # detail loads afresh on every open
+
     def _play_recorded(self, video_id: int, kind: str) -> None:
         if kind:
             self.action_recorded.emit(kind, video_id)
@@ -642,6 +649,7 @@ class MainWindow(QMainWindow):
             self.player.stop()
         self.watcher.stop()
         self.scans.shutdown()
+        self.deep.shutdown()
         self.preview.hide()
         self.runner.shutdown()
         self.thumbnails.shutdown()

@@ -37,59 +37,116 @@ def lower_priority(nice: int = 10) -> None:
         pass
 
 
-class _ScanThread(QThread):
-    progressed = Signal(object)  # ScanProgress
-    succeeded = Signal(object)  # ScanSummary
+class BackgroundThread(QThread):
+    """A long service call (a scan, the deep pass) on its own thread, at low
+    priority, with a cancel event; ``work()`` is the call."""
+
+    progressed = Signal(object)  # the call's progress record
+    succeeded = Signal(object)  # its summary
     crashed = Signal(str)
 
-    def __init__(self, service: PyrecService, roots: list[str] | None, jobs: int | None, cancel: threading.Event) -> None:
+    def __init__(self, service: PyrecService, cancel: threading.Event) -> None:
         super().__init__()
         self.service = service
-        self.roots = roots
-        self.jobs = jobs
         self.cancel = cancel
         self._last_emit = 0.0
 
-    def _progress(self, p: ScanProgress) -> None:
+    def work(self) -> object:
+        raise NotImplementedError
+
+    def emit_progress(self, p: object, *, always: bool = False) -> None:
         # At most ~20 updates a second: the GUI thread must stay free to paint.
         now = time.monotonic()
-        if p.phase != "indexing" or now - self._last_emit >= 0.05 or p.done == p.total:
+        if always or now - self._last_emit >= 0.05:
             self._last_emit = now
             self.progressed.emit(p)
 
     def run(self) -> None:
         lower_priority()
         try:
-            # Always in worker processes, even with jobs=1: decoding then never
-            # holds this process's GIL, and a decoder that crashes on a broken
-            # file costs that file (the scanner retries and names it), not the app.
-            summary = self.service.scan(self.roots, jobs=self.jobs, progress=self._progress, cancel=self.cancel,
-                                        in_process=False)
+            result = self.work()
         except BaseException as exc:  # noqa: BLE001 - shown in the GUI; the thread must end cleanly
             self.crashed.emit(error_line(exc))
         else:
-            self.succeeded.emit(summary)
+            self.succeeded.emit(result)
 
 
-class ScanController(QObject):
+class _ScanThread(BackgroundThread):
+    def __init__(self, service: PyrecService, roots: list[str] | None, jobs: int | None, cancel: threading.Event) -> None:
+        super().__init__(service, cancel)
+        self.roots = roots
+        self.jobs = jobs
+
+    def _progress(self, p: ScanProgress) -> None:
+        self.emit_progress(p, always=p.phase != "indexing" or p.done == p.total)
+
+    def work(self) -> ScanSummary:
+        # Always in worker processes, even with jobs=1: decoding then never
+        # holds this process's GIL, and a decoder that crashes on a broken
+        # file costs that file (the scanner retries and names it), not the app.
+        return self.service.scan(self.roots, jobs=self.jobs, progress=self._progress, cancel=self.cancel,
+                                 in_process=False)
+
+
+class BackgroundController(QObject):
+    """Runs one BackgroundThread at a time and relays its signals on the GUI thread."""
+
     started = Signal()
-    progress = Signal(object)  # ScanProgress
-    finished = Signal(object)  # ScanSummary
+    progress = Signal(object)
+    finished = Signal(object)  # the summary
     failed = Signal(str)
     running_changed = Signal(bool)
 
-    def __init__(self, service: PyrecService, *, jobs: int | None = None, parent: QObject | None = None) -> None:
+    def __init__(self, service: PyrecService, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.service = service
-        self.jobs = jobs
-        self._thread: _ScanThread | None = None
+        self._thread: BackgroundThread | None = None
         self._cancel = threading.Event()
-        self._queued: list[str] | None | bool = False  # False: nothing queued; None: all folders
-        self.last_summary: ScanSummary | None = None
+        self.last_summary: object | None = None
 
     @property
     def running(self) -> bool:
         return self._thread is not None
+
+    def _launch(self, thread: BackgroundThread) -> None:
+        thread.progressed.connect(self.progress)
+        thread.succeeded.connect(self._succeeded)
+        thread.crashed.connect(self.failed)
+        thread.finished.connect(self._ended)
+        self._thread = thread
+        thread.start(QThread.Priority.LowPriority)
+        self.started.emit()
+        self.running_changed.emit(True)
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def _succeeded(self, summary: object) -> None:
+        self.last_summary = summary
+        self.finished.emit(summary)
+
+    def _ended(self) -> None:
+        thread, self._thread = self._thread, None
+        if thread is not None:
+            thread.deleteLater()
+        self.running_changed.emit(False)
+
+    def shutdown(self, timeout_ms: int = 15000) -> None:
+        """Cancel and wait: what was already stored is kept (commit per file)."""
+        self.cancel()
+        if self._thread is not None:
+            self._thread.wait(timeout_ms)
+
+
+class ScanController(BackgroundController):
+    """``progress`` carries ScanProgress, ``finished`` a ScanSummary."""
+
+    last_summary: ScanSummary | None
+
+    def __init__(self, service: PyrecService, *, jobs: int | None = None, parent: QObject | None = None) -> None:
+        super().__init__(service, parent)
+        self.jobs = jobs
+        self._queued: list[str] | None | bool = False  # False: nothing queued; None: all folders
 
     def start(self, roots: Iterable[str] | None = None) -> bool:
         """Scan ``roots`` (default: every library folder). Returns False if a
@@ -99,15 +156,7 @@ class ScanController(QObject):
             self._queue(root_list)
             return False
         self._cancel = threading.Event()
-        thread = _ScanThread(self.service, root_list, self.jobs, self._cancel)
-        thread.progressed.connect(self.progress)
-        thread.succeeded.connect(self._succeeded)
-        thread.crashed.connect(self._crashed)
-        thread.finished.connect(self._ended)
-        self._thread = thread
-        thread.start(QThread.Priority.LowPriority)
-        self.started.emit()
-        self.running_changed.emit(True)
+        self._launch(_ScanThread(self.service, root_list, self.jobs, self._cancel))
         return True
 
     def _queue(self, roots: list[str] | None) -> None:
@@ -121,29 +170,13 @@ class ScanController(QObject):
 
     def cancel(self) -> None:
         self._queued = False
-        self._cancel.set()
-
-    def _succeeded(self, summary: ScanSummary) -> None:
-        self.last_summary = summary
-        self.finished.emit(summary)
-
-    def _crashed(self, message: str) -> None:
-        self.failed.emit(message)
+        super().cancel()
 
     def _ended(self) -> None:
-        thread, self._thread = self._thread, None
-        if thread is not None:
-            thread.deleteLater()
-        self.running_changed.emit(False)
+        super()._ended()
         queued, self._queued = self._queued, False
         if queued is not False:
             QTimer.singleShot(0, lambda: self.start(queued))  # type: ignore[arg-type]
-
-    def shutdown(self, timeout_ms: int = 15000) -> None:
-        """Cancel and wait: what was already indexed is kept (commit per file)."""
-        self.cancel()
-        if self._thread is not None:
-            self._thread.wait(timeout_ms)
 
 
 def folders_to_watch(roots: Iterable[str], *, skip: Iterable[str] = (), limit: int = 4000) -> list[str]:

@@ -117,9 +117,10 @@ class PyrecService:
         return self._scanning.deep_pass(budget_seconds=budget_seconds, stage=stage, progress=progress,
                                         cancel=cancel, limit=limit, stages=stages)
 
-    def deep_status(self) -> dict[str, dict[str, object]]:
-        """Per deep reader: whether it can run here (else why not) and its done / failed / pending counts."""
-        return self._scanning.deep_status()
+    def deep_status(self, stages: Sequence[DeepStage] | None = None) -> dict[str, dict[str, object]]:
+        """Per deep reader: whether it can run here (else why not) and its done / failed / pending counts.
+        ``stages`` replaces the default list, as in `deep_pass`."""
+        return self._scanning.deep_status(stages)
 
     def library_folders(self) -> list[str]:
         return self._scanning.library_folders()

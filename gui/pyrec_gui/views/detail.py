@@ -32,7 +32,7 @@ from pyrec_gui.widgets.keyframe_strip import HoverPreview, KeyframeStrip
 from pyrec_gui.workers import ServiceRunner, error_line
 
 from pyrec.clock import format_clock
-from pyrec.shapes import Card, EntityJson, VideoDetail
+from pyrec.shapes import Card, EntityJson, SoundJson, VideoDetail
 
 if TYPE_CHECKING:
     from pyrec.service import PyrecService
@@ -107,6 +107,29 @@ def media_rows(full: VideoDetail) -> list[tuple[str, str]]:
     return rows
 
 
+def sound_text(sound: SoundJson | None) -> str:
+    """What it sounds like: "talky · speech 80 %, music 0 % · −20.6 LUFS" ("" before pyrec listened)."""
+    if not sound:
+        return ""
+    parts = [" · ".join(sound.get("traits") or [])] if sound.get("traits") else []
+    parts.append(f"speech {sound['speech'] * 100:.0f} %, music {sound['music'] * 100:.0f} %")
+    loudness = sound.get("loudness_lufs")
+    parts.append("silent" if loudness is None else f"{loudness:.1f} LUFS".replace("-", "\u2212"))
+    return " · ".join(parts)
+
+
+def shots_text(stats: Mapping[str, float] | None) -> str:
+    """How it is cut: "12 scenes · 8.5 cuts per minute" ("" when the scan did not count)."""
+    stats = stats or {}
+    parts = []
+    if stats.get("scenes"):
+        scenes = int(stats["scenes"])
+        parts.append(f"{scenes} scene{'s' if scenes != 1 else ''}")
+    if stats.get("cuts_per_minute") is not None:
+        parts.append(f"{stats['cuts_per_minute']:.1f} cuts per minute")
+    return " · ".join(parts)
+
+
 def format_of(video: Mapping[str, object]) -> str:
     """The codec as people know it, and the container when the service read it: "MPEG-4 in MP4"."""
     media = video.get("media")
@@ -135,6 +158,7 @@ class DetailView(QWidget):
         self._frames: OrderedDict[FrameKey, QPixmap] = OrderedDict()  # sharp frames, a few pages' worth
         self._frame_wanted: FrameKey | None = None
         self.frame_cache_size = 6
+        self.resume_at: float | None = None  # where Play starts for this profile (None: the beginning)
 
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
@@ -215,6 +239,7 @@ class DetailView(QWidget):
         generation = self._generation
         video_id = video["id"]
         self.video = video.copy()
+        self.resume_at = None
         for action_id, widget in self.buttons.items():
             widget.setChecked(False)
             widget.setText(next(a[1] for a in ACTIONS if a[0] == action_id))
@@ -226,6 +251,8 @@ class DetailView(QWidget):
         self.similar_status.setText("Finding similar videos…")
         self.runner.submit(lambda s: s.video(video_id), lambda full: self._full(generation, full),
                            lambda exc: self._error(generation, exc), owner=self)
+        self.runner.submit(lambda s: s.resume_at(video_id, profile), lambda at: self._resume(generation, at),
+                           lambda _exc: None, owner=self)
         self.runner.submit(lambda s: s.similar(video_id, n=20, profile=profile), lambda items: self._similar(generation, items),
                            lambda exc: self._similar_error(generation, exc), owner=self)
 
@@ -244,6 +271,13 @@ class DetailView(QWidget):
             self.frame.set_path(self.strip.keyframes[0].get("thumbnail"))
             self.frame.set_sharp(sharp)
         self.loaded.emit(int(full["id"]))
+
+    def _resume(self, generation: int, at: float | None) -> None:
+        """Say where Play starts when this profile stopped part-way."""
+        if generation != self._generation:
+            return
+        self.resume_at = at
+        self.buttons["play"].setText(f"Resume from {format_clock(at)}" if at else "Play")
 
     def _error(self, generation: int, exc: BaseException) -> None:
         if generation == self._generation:
@@ -281,7 +315,15 @@ class DetailView(QWidget):
             facts.append(f"★ {video['rating']:.1f}")
         if video.get("status") and video["status"] != "ok":
             facts.append(f"⚠ {video['status']}")
-        self.facts.setText("  ·  ".join(facts))
+        lines = ["  ·  ".join(facts)]
+        data = cast(Mapping[str, object], video)
+        sound = sound_text(cast("SoundJson | None", data.get("sound")))
+        if sound:
+            lines.append(f"Sound: {sound}")
+        shots = shots_text(cast("Mapping[str, float] | None", data.get("stats")))
+        if shots:
+            lines.append(f"Shots: {shots}")
+        self.facts.setText("\n".join(lines))
         reasons = video.get("reasons") or []
         plot = video.get("plot") or ""
         self.plot.setText(plot)

@@ -20,12 +20,14 @@ from PySide6.QtWidgets import (
 )
 
 from pyrec_gui import icons
+from pyrec_gui.deep import DeepController, deep_summary_text, reader_line, reader_name, videos_left
 from pyrec_gui.scanning import ScanController
 from pyrec_gui.settings import Settings
 from pyrec_gui.widgets.common import button, label
 from pyrec_gui.workers import ServiceRunner
 
 if TYPE_CHECKING:
+    from pyrec.scan.deep import DeepProgress, DeepSummary
     from pyrec.scan.scanner import ScanProgress, ScanSummary
 
 FolderChooser = Callable[[QWidget], str | None]
@@ -58,12 +60,15 @@ def summary_text(summary: ScanSummary) -> str:
 
 class ScanView(QWidget):
     folders_changed = Signal(list)
+    deep_finished = Signal(object)  # DeepSummary: search has new moments to find
 
     def __init__(self, runner: ServiceRunner, scans: ScanController, settings: Settings,
-                 choose_folder: FolderChooser = choose_folder_dialog, parent: QWidget | None = None) -> None:
+                 choose_folder: FolderChooser = choose_folder_dialog, parent: QWidget | None = None,
+                 deep: DeepController | None = None) -> None:
         super().__init__(parent)
         self.runner = runner
         self.scans = scans
+        self.deep = deep if deep is not None else DeepController(runner.service, parent=self)
         self.settings = settings
         self.choose_folder = choose_folder
         self.folders: list[str] = []
@@ -134,6 +139,7 @@ class ScanView(QWidget):
         self.errors.setAccessibleName("Files that could not be read")
         self.errors.setVisible(False)
         outer.addWidget(self.errors, 1)
+        self._build_deep(outer)
         outer.addStretch(0)
 
         scans.started.connect(self._started)
@@ -141,11 +147,63 @@ class ScanView(QWidget):
         scans.finished.connect(self._finished)
         scans.failed.connect(self._failed)
         scans.running_changed.connect(lambda _r: self._update_buttons())
+        self.deep.started.connect(self._deep_started)
+        self.deep.progress.connect(self.show_deep_progress)
+        self.deep.finished.connect(self._deep_finished)
+        self.deep.failed.connect(self._deep_failed)
+        self.deep.running_changed.connect(lambda _r: self._update_buttons())
         self._update_buttons()
+
+    def _build_deep(self, outer: QVBoxLayout) -> None:
+        outer.addSpacing(6)
+        outer.addWidget(label("Speech and on-screen text", "h2"))
+        outer.addWidget(label("A slower second pass listens to what is said and reads text shown in the picture, "
+                              "so search finds it. Cancel keeps every video already read.", "muted", wrap=True))
+        self.readers = label("", None, wrap=True)
+        self.readers.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        outer.addWidget(self.readers)
+        controls = QHBoxLayout()
+        self.deep_button = button("Read speech and on-screen text", "play", self.deep_now)
+        self.deep_cancel = button("Cancel", "stop", self.deep.cancel, tip="Stop; the videos already read are kept")
+        self.deep_cancel.setAccessibleName("Cancel reading")
+        controls.addWidget(self.deep_button)
+        controls.addWidget(self.deep_cancel)
+        controls.addStretch(1)
+        outer.addLayout(controls)
+        self.deep_bar = QProgressBar()
+        self.deep_bar.setAccessibleName("Reading progress")
+        self.deep_bar.setTextVisible(True)
+        self.deep_bar.setFormat("")  # "%v of %m" once a pass runs
+        self.deep_bar.setRange(0, 1)
+        self.deep_bar.setValue(0)
+        outer.addWidget(self.deep_bar)
+        self.deep_current = label("", "muted")
+        outer.addWidget(self.deep_current)
+        self.deep_result = label("", None, wrap=True)
+        outer.addWidget(self.deep_result)
+        self.deep_left = 0  # videos some reader that is on has still to read
+        self.reader_status: dict[str, dict[str, object]] = {}
 
     # -- folders ----------------------------------------------------------------------
     def refresh(self) -> None:
         self.runner.submit(lambda s: s.library_folders(), self._folders_loaded, owner=self)
+        self.refresh_readers()
+
+    def refresh_readers(self) -> None:
+        self.runner.submit(self.deep.status, self._readers_loaded, owner=self)
+
+    def _readers_loaded(self, status: dict[str, dict[str, object]]) -> None:
+        self.reader_status = status
+        self.deep_left = videos_left(status)
+        lines = [reader_line(stage, s) for stage, s in status.items()]
+        on = any(not s.get("unavailable") for s in status.values())
+        if on:
+            lines.append(f"{self.deep_left:,} video{'s' if self.deep_left != 1 else ''} left to read."
+                         if self.deep_left else "Every video has been read.")
+        else:
+            lines.append("Nothing can be read until a reader is turned on.")
+        self.readers.setText("\n".join(lines))
+        self._update_buttons()
 
     def _folders_loaded(self, folders: list[str]) -> None:
         self.folders = list(folders)
@@ -189,9 +247,53 @@ class ScanView(QWidget):
 
     def _update_buttons(self) -> None:
         running = self.scans.running
-        self.scan_button.setEnabled(not running and bool(self.folders))
         self.cancel_button.setEnabled(running)
         self.remove_button.setEnabled(self.list.currentItem() is not None and not running)
+        # One long job at a time: a scan changes the files the pass reads.
+        reading = self.deep.running
+        self.scan_button.setEnabled(not running and not reading and bool(self.folders))
+        self.deep_button.setEnabled(not running and not reading and self.deep_left > 0)
+        self.deep_cancel.setEnabled(reading)
+
+    # -- the deep pass ----------------------------------------------------------------
+    def deep_now(self) -> None:
+        if not self.scans.running:
+            self.deep.start()
+
+    def _deep_started(self) -> None:
+        self.deep_bar.setRange(0, 0)  # busy until the pass knows its total
+        self.deep_bar.setFormat("%v of %m")
+        self.deep_current.setText("Finding what is left to read…")
+        self.deep_result.setText("")
+
+    def show_deep_progress(self, p: DeepProgress) -> None:
+        self.deep_bar.setRange(0, max(1, p.total))
+        self.deep_bar.setValue(min(p.done, max(1, p.total)))
+        if not p.path:
+            self.deep_current.setText("")
+            return
+        text = f"{reader_name(p.stage)}: {os.path.basename(p.path)}"
+        self.deep_current.setText(self.deep_current.fontMetrics().elidedText(
+            text, Qt.TextElideMode.ElideMiddle, max(200, self.width() - 60)))
+        self.deep_current.setToolTip(p.path)
+
+    def _deep_finished(self, summary: DeepSummary) -> None:
+        if self.deep_bar.maximum() == 0:
+            self.deep_bar.setRange(0, 1)
+            self.deep_bar.setValue(1)
+        self.deep_current.setText("")
+        lines = [deep_summary_text(summary)] + summary.errors[:20]
+        lines += [f"{reader_name(stage)} did not run: {why}" for stage, why in summary.unavailable.items()]
+        self.deep_result.setText("\n".join(lines))
+        self.refresh_readers()
+        self.deep_finished.emit(summary)
+
+    def _deep_failed(self, message: str) -> None:
+        self.deep_bar.setRange(0, 1)
+        self.deep_bar.setValue(0)
+        self.deep_current.setText("")
+        self.deep_result.setText(f"Reading stopped: {message}")
+        self.refresh_readers()
 
     def _started(self) -> None:
         self.phase.setText("Looking for videos…")
