@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from pyrec.features.audio import AudioClip, decode_audio
+from pyrec.features.audio import AudioClip, decode_audio, has_audio
 from pyrec.features.container import opened
 from pyrec.features.vad import speech_probs, speech_regions
 from pyrec.records import Moment
@@ -108,9 +108,11 @@ class SpeechStage:
 
     def run(self, path: PathLike, *, duration: float, budget_seconds: float) -> list[Moment]:
         started = time.monotonic()
-        model = self.model()
         moments: list[Moment] = []
         with opened(path) as container:
+            if not has_audio(container):
+                return moments  # nothing is said in a silent film: read, with no lines (not a failure)
+            model = self.model()
             for start, seconds in plan_windows(duration, budget_seconds):
                 if time.monotonic() - started > budget_seconds:
                     break
