@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QScrollArea
 from pyrec_gui.models.items import moment_of
 from pyrec_gui.views.detail import shots_text, sound_text
 
@@ -162,7 +163,10 @@ def test_play_says_where_it_resumes(make_window, qtbot, db: Path) -> None:
     assert service.resume_at(played["id"], profile) == pytest.approx(5.0)
     play = window.detail.buttons["play"]
     window.open_video(played)
-    qtbot.waitUntil(lambda: play.text() == "Resume from 0:05", timeout=WAIT)
+    qtbot.waitUntil(lambda: play.text() == "Resume 0:05", timeout=WAIT)
+    # the action row fits the default window: no sideways scrolling on the detail page
+    scroller = window.detail.findChild(QScrollArea)
+    assert scroller is None or not scroller.horizontalScrollBar().isVisible()
     assert window.detail.resume_at == pytest.approx(5.0)
     with qtbot.waitSignal(window.detail.loaded, timeout=WAIT):
         window.open_video(fresh)

@@ -277,7 +277,9 @@ class DetailView(QWidget):
         if generation != self._generation:
             return
         self.resume_at = at
-        self.buttons["play"].setText(f"Resume from {format_clock(at)}" if at else "Play")
+        # "Resume 0:05", not "Resume from 0:05": the action row must fit the default window width.
+        self.buttons["play"].setText(f"Resume {format_clock(at)}" if at else "Play")
+        self.buttons["play"].setToolTip(f"Resume from {format_clock(at)} (Space or Ctrl+Enter)" if at else ACTIONS[0][4])
 
     def _error(self, generation: int, exc: BaseException) -> None:
         if generation == self._generation:
