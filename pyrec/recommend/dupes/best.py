@@ -96,19 +96,29 @@ def bits_per_pixel(item: DupeItem) -> float:
 
 def best_copy(group: Sequence[DupeItem], fine: FineDetail | None = None) -> DupeItem:
     """The copy to keep. `fine` compares decoded frames of two copies of
-    different sizes (see the module doc); it is asked only about such pairs,
-    once each."""
+    different sizes (see the module doc); it is asked only about the copies
+    that could still win (being an upscale only lowers a copy's rank, so
+    copies are checked from the best rank down until the next could not beat
+    the best found): a few pairs per group, not all."""
     slack = max(1.0, COMPLETE_SLACK * max(it.duration for it in group))
     added = {it.video_id: added_seconds(it, group, slack) for it in group}
     content = {it.video_id: it.duration - added[it.video_id] for it in group}
     longest = max(content.values())
-    upscaled = {it.video_id: not_beaten(it, group, fine) for it in group}
 
-    def key(it: DupeItem) -> tuple[bool, bool, float, bool, int, bool, bool, float, int]:
-        beaten_by = upscaled[it.video_id]
+    def key(it: DupeItem, beaten_by: list[DupeItem]) -> tuple[bool, bool, float, bool, int, bool, bool, float, int]:
         pixels = min(o.pixels for o in beaten_by) if beaten_by else it.pixels
         return (not it.damaged, content[it.video_id] >= longest - slack,
                 round(2 * math.log2(pixels)) if pixels > 0 else -1.0,  # half-octave steps: 1080 vs 1072 rows tie
                 it.hdr, it.bit_depth, not beaten_by, added[it.video_id] <= 0.0, bits_per_pixel(it), it.size)
 
-    return max(group, key=key)  # max keeps the first of equals (items come in id order)
+    # ranks as if no copy were an upscale (an upper bound); among equals the first (items come in id order)
+    hopeful = sorted(((key(it, []), -n, it) for n, it in enumerate(group)), key=lambda t: t[:2], reverse=True)
+    best: tuple[tuple[bool, bool, float, bool, int, bool, bool, float, int], int, DupeItem] | None = None
+    for bound, order, it in hopeful:
+        if best is not None and (bound, order) < best[:2]:
+            break
+        found = (key(it, not_beaten(it, group, fine)), order, it)
+        if best is None or found[:2] > best[:2]:
+            best = found
+    assert best is not None
+    return best[2]
