@@ -48,9 +48,10 @@ import numpy as np
 
 from pyrec.demo.clips import render_clip
 from pyrec.features.extract import extract_video_features
+from pyrec.features.finedetail import detail_beyond
 from pyrec.features.framegrid import grids_for
 from pyrec.features.phash import phash
-from pyrec.recommend.dupes import DupeGroup, DupeItem, dense_pairs, find_duplicates
+from pyrec.recommend.dupes import DupeGroup, DupeItem, best_copy, dense_pairs, find_duplicates
 from pyrec.recommend.dupes.align import differing, differing_numpy, normalised
 
 HERE = Path(__file__).resolve().parent
@@ -281,15 +282,30 @@ def report(label: str, groups: list[DupeGroup], copies: dict[int, tuple[str, int
     return rows
 
 
-def best_copy_checks(groups: list[DupeGroup], copies: dict[int, tuple[str, int]]) -> tuple[int, int]:
-    """(groups whose suggested keep is an upscale or a trimmed copy, groups with such a copy)."""
-    bad = seen = 0
-    for g in groups:
-        weak = [v for v in g.video_ids if v in copies and copies[v][0] in ("upscale", "trim head", "trim tail")]
-        if weak:
-            seen += 1
-            bad += g.best in weak
-    return bad, seen
+WEAK_KEEPS = ("upscale", "trim head", "trim tail", "intro")  # never the copy to keep when its source is grouped
+
+
+def best_copy_checks(groups: list[DupeGroup], copies: dict[int, tuple[str, int]]) -> dict[str, tuple[int, int]]:
+    """Per weak transform: (groups whose suggested keep is that copy, groups holding it with its source)."""
+    out = {}
+    for t in WEAK_KEEPS:
+        bad = seen = 0
+        for g in groups:
+            weak = [v for v in g.video_ids if v in copies and copies[v][0] == t and copies[v][1] in g.video_ids]
+            if weak:
+                seen += 1
+                bad += g.best in weak
+        out[t] = (bad, seen)
+    return out
+
+
+def keep_line(checks: dict[str, tuple[int, int]]) -> str:
+    return ", ".join(f"{t} {bad}/{seen}" for t, (bad, seen) in checks.items())
+
+
+def fine_detail(larger: DupeItem, smaller: DupeItem, times: list[tuple[float, float]]) -> float | None:
+    """best.FineDetail over the bench's files (PATHS: ids are item order from 1)."""
+    return detail_beyond(PATHS[larger.video_id - 1], PATHS[smaller.video_id - 1], times)
 
 
 def stash_like(paths: Sequence[Path], items: Sequence[DupeItem], distance: int,
@@ -384,19 +400,24 @@ def main() -> int:
     if args.stash:
         detectors.append(("stash d8", stash_like(PATHS, items, 8, None)))
         detectors.append(("stash d8+dur", stash_like(PATHS, items, 8, 0.05)))
-    detectors.append(("after", find_duplicates))
+    detectors.append(("after", lambda its: find_duplicates(its, fine=fine_detail)))  # with decoded frames (best.py)
     for label, detect in detectors:
         start = time.perf_counter()
         groups = detect(items)
         seconds = time.perf_counter() - start
         results[label] = report(label, groups, copies, negatives)
-        bad, seen = best_copy_checks(groups, copies)
+        checks = best_copy_checks(groups, copies)
         if args.verbose:
             for g in groups:
                 kind = getattr(g, "kind", "copies")
                 print(f"  {label} {kind}: keep {names[g.best]!r} of", [names[v] for v in g.video_ids])
-        print(f"{label}: {len(groups)} groups in {seconds:.2f} s; keep is an upscale or trimmed copy in {bad} of {seen} "
-              f"groups holding one")
+        print(f"{label}: {len(groups)} groups in {seconds:.2f} s; keep is the weak copy (of groups holding it with its "
+              f"source): {keep_line(checks)}")
+        if label == "after":  # the same groups, the keep picked without decoding (the stored detail only)
+            by_id = {it.video_id: it for it in items}
+            plain = [dataclasses.replace(g, best=best_copy([by_id[v] for v in g.video_ids]).video_id)
+                     if g.kind == "copies" else g for g in groups]
+            print(f"after, no frames decoded: keep is the weak copy: {keep_line(best_copy_checks(plain, copies))}")
     kernel_ratio(items)
     labels = [label for label, _ in detectors]
     print()

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from pyrec.recommend.dupes.align import NOT_SHOWN, Verdict, verdict
-from pyrec.recommend.dupes.best import best_copy
+from pyrec.recommend.dupes.best import FineDetail, best_copy
 from pyrec.recommend.dupes.candidates import (
     candidate_pairs,
     dense_pairs,
@@ -56,6 +56,7 @@ def find_duplicates(
     time_tolerance: float = 2.0,
     embedding_threshold: float = 0.97,  # embeddings this close are a candidate pair (never evidence)
     index_factory: IndexFactory | None = None,
+    fine: FineDetail | None = None,  # decoded frames of two copies compared (best.py): upscales told apart
 ) -> list[DupeGroup]:
     pairs = candidate_pairs(items) | dense_pairs(items)
     pairs.update(embedding_pairs(items, threshold=embedding_threshold, index_factory=index_factory))
@@ -73,14 +74,15 @@ def find_duplicates(
                 inside.add((i, j))
             if v.b_in_a:
                 inside.add((j, i))
-    groups = [_group(items, idx, evidence, "copies") for idx in groups_of(evidence, inside, set(edits))]
+    groups = [_group(items, idx, evidence, "copies", fine) for idx in groups_of(evidence, inside, set(edits))]
     groups += [_group(items, idx, edits, "edits") for idx in cliques(edits)]
     groups.sort(key=lambda g: (g.kind != "copies", g.video_ids[0]))
     return groups
 
 
-def _group(items: Sequence[DupeItem], idx: set[int], verified: dict[tuple[int, int], float], kind: str) -> DupeGroup:
+def _group(items: Sequence[DupeItem], idx: set[int], verified: dict[tuple[int, int], float], kind: str,
+           fine: FineDetail | None = None) -> DupeGroup:
     members = [items[i] for i in sorted(idx)]
     pairs_here = [(items[i].video_id, items[j].video_id, e) for (i, j), e in sorted(verified.items())
                   if i in idx and j in idx]
-    return DupeGroup(sorted(m.video_id for m in members), best_copy(members).video_id, pairs_here, kind=kind)
+    return DupeGroup(sorted(m.video_id for m in members), best_copy(members, fine).video_id, pairs_here, kind=kind)
