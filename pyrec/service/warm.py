@@ -21,7 +21,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from pyrec.library import Library
 from pyrec.recommend.dupes import DupeGroup, detect_in_library, dismiss_group, library_fingerprint, stored_groups
+from pyrec.recommend.dupes.best import FineDetail
+from pyrec.recommend.dupes.items import DupeItem
 from pyrec.recommend.engine import Recommender
 from pyrec.service.behaviour import StoredEvent
 from pyrec.service.name_vectors import NameVectors
@@ -161,7 +164,7 @@ class WarmRecommender:
         with self._dupes_lock:  # one detection at a time; answers keep being served meanwhile
             fingerprint, groups = stored_groups(lib)
             if force or fingerprint is None or fingerprint != library_fingerprint(lib):
-                groups = detect_in_library(lib)
+                groups = detect_in_library(lib, fine=_frames_compared(lib))
             else:
                 return groups
         self._hand_over(groups)
@@ -188,3 +191,17 @@ class WarmRecommender:
         # A retrain still fitting would outlive the service (and may be inside
         # the native core when the interpreter exits): let it finish first.
         self.wait_for_retrain(timeout=60.0)
+
+
+def _frames_compared(lib: Library) -> FineDetail:
+    """best.py's upscale check on the library's files: decoded frames of two
+    copies at aligned times (features.finedetail), looked up by video id."""
+    from pyrec.features.finedetail import detail_beyond
+
+    def compare(larger: DupeItem, smaller: DupeItem, times: list[tuple[float, float]]) -> float | None:
+        found = lib.videos_by_ids([larger.video_id, smaller.video_id])
+        if larger.video_id not in found or smaller.video_id not in found:
+            return None
+        return detail_beyond(found[larger.video_id].file.path, found[smaller.video_id].file.path, times)
+
+    return compare

@@ -101,3 +101,22 @@ def test_without_frames_the_stored_detail_decides(items: dict[str, DupeItem]) ->
     assert best_copy([src, up]).video_id in (src.video_id, up.video_id)  # defined, and never raises
     unreadable: FineDetail = lambda larger, smaller, times: None  # noqa: E731
     assert best_copy([src, up], unreadable) == best_copy([src, up])
+
+
+def test_the_service_keeps_the_source_over_its_upscales(made: dict[str, Path], tmp_path: Path) -> None:
+    """The whole path a user takes: scan the copies, `pyrec dupes` through the
+    service decodes frames to tell the upscales from the source."""
+    import shutil
+
+    from pyrec.service import PyrecService
+
+    folder = tmp_path / "copies"
+    folder.mkdir()
+    for name in ("src", "up15", "up2"):
+        shutil.copy(made[name], folder / f"{name}.mp4")
+    with PyrecService(tmp_path / "lib.sqlite", cache_dir=tmp_path / "cache") as service:
+        assert service.scan([folder], jobs=1).added == 3
+        groups = [g for g in service.dupes() if g["kind"] == "copies"]
+    assert len(groups) == 1 and len(groups[0]["items"]) == 3, groups
+    kept = next(c for c in groups[0]["items"] if c["id"] == groups[0]["keep"])
+    assert Path(kept["path"]).name == "src.mp4", groups[0]["reason"]

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from pyrec.recommend.dupes.best import FineDetail
 from pyrec.recommend.dupes.detect import find_duplicates
 from pyrec.recommend.dupes.items import DupeGroup, DupeItem
 from pyrec.recommend.dupes.store import library_fingerprint, store_groups, stored_groups
@@ -36,11 +37,12 @@ def library_items(lib: Library) -> list[DupeItem]:
     return items
 
 
-def detect_in_library(lib: Library) -> list[DupeGroup]:
+def detect_in_library(lib: Library, fine: FineDetail | None = None) -> list[DupeGroup]:
     """Find the groups of the library as it is now and store them (with the
-    fingerprint read first, so a scan writing meanwhile leaves them stale)."""
+    fingerprint read first, so a scan writing meanwhile leaves them stale).
+    ``fine`` compares decoded frames of two copies (best.py: upscales)."""
     fingerprint = library_fingerprint(lib)
-    return store_groups(lib, fingerprint, find_duplicates(library_items(lib)))
+    return store_groups(lib, fingerprint, find_duplicates(library_items(lib), fine=fine))
 
 
 def library_groups(lib: Library, *, detect_below: int | None = None) -> tuple[list[DupeGroup], bool]:
