@@ -119,3 +119,15 @@ def make_junk_audio_video(path: Path, seconds: float = 4.0) -> Path:
         for packet in video.encode():
             out.mux(packet)
     return path
+
+
+def make_sound_library(ffmpeg: Run, folder: Path) -> Path:
+    """Two music videos, two talks and a quiet clip (music is a minority,
+    so it is an informative trait): the folder, made."""
+    folder.mkdir(parents=True, exist_ok=True)
+    make_music_video(ffmpeg, folder / "Night Chords.mp4", picture=PICTURES[1])
+    make_music_video(ffmpeg, folder / "Harbour Song.mp4", seconds=12.0, picture=PICTURES[2])
+    make_speech_video(ffmpeg, folder / "Keeper Talks.mp4", picture=PICTURES[3])
+    make_speech_video(ffmpeg, folder / "Ferry Talks.mp4", picture=PICTURES[4])
+    make_silent_video(ffmpeg, folder / "Still Water.mp4", seconds=6.0)
+    return folder

@@ -21,13 +21,13 @@ from pyrec.scan.scanner import Scanner
 from pyrec.service import PyrecService
 
 from .sound_makers import (
-    PICTURES,
     Run,
     make_junk_audio_video,
     make_long_video,
     make_music_video,
     make_noise_video,
     make_silent_video,
+    make_sound_library,
     make_speech_video,
 )
 
@@ -123,13 +123,7 @@ def test_show_and_the_recommender_use_the_sound(tmp_path: Path, ffmpeg: Run, cap
     recommends the other music video "music, like Night Chords". (Music must
     be a minority for the reason to count: a trait of most of the library is
     no reason, recommend/graph.informativeness.)"""
-    folder = tmp_path / "media"
-    folder.mkdir()
-    make_music_video(ffmpeg, folder / "Night Chords.mp4", picture=PICTURES[1])
-    make_music_video(ffmpeg, folder / "Harbour Song.mp4", seconds=12.0, picture=PICTURES[2])
-    make_speech_video(ffmpeg, folder / "Keeper Talks.mp4", picture=PICTURES[3])
-    make_speech_video(ffmpeg, folder / "Ferry Talks.mp4", picture=PICTURES[4])
-    make_silent_video(ffmpeg, folder / "Still Water.mp4", seconds=6.0)
+    folder = make_sound_library(ffmpeg, tmp_path / "media")
     db = tmp_path / "lib.sqlite"
     with PyrecService(db, cache_dir=tmp_path / "cache") as service:
         service.scan([folder], jobs=1)

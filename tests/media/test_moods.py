@@ -11,19 +11,13 @@ import pytest
 from pyrec.cli import main
 from pyrec.service import PyrecService
 
-from .sound_makers import PICTURES, Run, make_music_video, make_silent_video, make_speech_video
+from .sound_makers import Run, make_sound_library
 
 
 @pytest.fixture(scope="module")
 def library(tmp_path_factory: pytest.TempPathFactory, ffmpeg: Run) -> Path:
     base = tmp_path_factory.mktemp("moods")
-    folder = base / "media"
-    folder.mkdir()
-    make_music_video(ffmpeg, folder / "Night Chords.mp4", picture=PICTURES[1])
-    make_music_video(ffmpeg, folder / "Harbour Song.mp4", seconds=12.0, picture=PICTURES[2])
-    make_speech_video(ffmpeg, folder / "Keeper Talks.mp4", picture=PICTURES[3])
-    make_speech_video(ffmpeg, folder / "Ferry Talks.mp4", picture=PICTURES[4])
-    make_silent_video(ffmpeg, folder / "Still Water.mp4", seconds=6.0)
+    folder = make_sound_library(ffmpeg, base / "media")
     db = base / "lib.sqlite"
     with PyrecService(db, cache_dir=base / "cache") as service:
         assert service.scan([folder], jobs=1).added == 5
