@@ -29,6 +29,7 @@ from pyrec.records import (
     ENTITY_KINDS,
     LONG_VIDEO_SECONDS,
     WATCHED_FRACTION,
+    Embedding,
     EntityRef,
     FileStat,
     MediaProbe,
@@ -315,6 +316,12 @@ class VideoStore(LibraryBase):
             (video_id, clean_text(t.original_title), clean_text(t.tagline), clean_text(t.subtitles),
              encode_sources(t.sources)),
         )
+
+    def store_embedding(self, video_id: int, embedding: Embedding) -> None:
+        """Replace one of a video's vectors (the deep pass re-embeds a video's
+        text once its speech and on-screen text are read)."""
+        with self._write() as conn:
+            self._insert_vectors(conn, video_id, [(clean_text(embedding.model_id), *encode_vector(embedding.vector))])
 
     @staticmethod
     def _insert_vectors(conn: sqlite3.Connection, video_id: int, vectors: list[tuple[str, int, bytes]]) -> None:

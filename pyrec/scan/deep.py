@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Literal
 from pyrec.errors import ModelError, PyrecError
 from pyrec.features.deep import DeepStage
 from pyrec.records import Moment
+from pyrec.scan.heard_text import embed_with_heard_text
 
 if TYPE_CHECKING:
     from pyrec.library import Library
@@ -171,6 +172,8 @@ class DeepPass:
         elif self.library.store_deep(todo, stage.name, stage.version, outcome[1], time.monotonic() - t0):
             summary.done += 1
             summary.moments += len(outcome[1])
+            if outcome[1]:
+                embed_with_heard_text(self.library, todo.video_id)
         else:
             summary.changed += 1
 

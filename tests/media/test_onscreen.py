@@ -165,3 +165,32 @@ def test_deep_pass_reads_the_headline_and_search_says_where(tmp_path: Path, caps
     hits = json.loads(capsys.readouterr().out)
     assert hits[0]["title"] == "Evening News"
     assert hits[0]["moments"][0]["where"] == "on screen at 0:10", hits[0]["moments"]
+
+
+def test_what_is_read_on_screen_reaches_the_text_embedding(tmp_path: Path) -> None:
+    """Meaning search and the content scorer read the video's text vector: after
+    the deep pass it carries the headline, so it moves towards what the
+    headline is about."""
+    from pyrec.features.text import default_text_encoder
+    from pyrec.library import Library
+    from pyrec.scan.deep import DeepPass
+    from pyrec.scan.scanner import Scanner
+
+    folder = tmp_path / "media"
+    folder.mkdir()
+    write_news(folder / "Evening News.mp4")
+    encoder = default_text_encoder()
+    about = encoder.encode(["flood warning: river levels rising"])[0]
+
+    def closeness(lib: Library) -> float:
+        ids, vectors = lib.embeddings(encoder.model_id)
+        assert len(ids) == 1
+        v = vectors[0]
+        return float(v @ about / (np.linalg.norm(v) * np.linalg.norm(about)))
+
+    with Library.open(tmp_path / "lib.sqlite") as lib:
+        Scanner(lib, thumbnail_dir=tmp_path / "thumbs", jobs=1).scan([folder])
+        before = closeness(lib)
+        assert DeepPass(lib, [ScreenTextStage()], in_process=True).run().done == 1
+        after = closeness(lib)
+    assert after > before + 0.2, (before, after)
