@@ -103,7 +103,8 @@ def extract_media(path: PathLike, *, max_keyframes: int = 16, thumbnail_dir: Pat
         if playable is not None and is_truncated(playable, info.duration):
             info = replace(info, playable=round(playable, 3))
             warnings.append(f"damaged: only {format_clock(playable)} of {format_clock(info.duration)} plays (truncated?)")
-        picked = pick_from(video, _playable_part(info), max_keyframes, keyframe_seeks=keyframe_seeks)
+        plays = _playable_part(info)
+        picked = pick_from(video, plays, max_keyframes, keyframe_seeks=keyframe_seeks)
     warnings += picked.warnings
     keyframes = picked.keyframes
     images = picked.images
@@ -133,7 +134,7 @@ def extract_media(path: PathLike, *, max_keyframes: int = 16, thumbnail_dir: Pat
         warnings.append("no keyframes could be chosen")
 
     stats = video_stats(images, motion=picked.motion, cuts_per_minute=picked.cuts_per_minute)
-    stats.update(_shot_stats(path, _playable_part(info), warnings))
+    stats.update(_shot_stats(path, plays, warnings))
     if sound is not None:
         stats.update(sound.stats())
     return VideoFeatures(info, keyframes, embeddings, labels, stats, warnings), media

@@ -5,6 +5,7 @@ plain picklable records and never touches the database.
 
 from __future__ import annotations
 
+import itertools
 import os
 import traceback
 from dataclasses import dataclass, replace
@@ -14,7 +15,7 @@ from pyrec.features.extract import embed_text_info, extract_media
 from pyrec.features.framegrid import grids_for
 from pyrec.features.media_text import subtitle_digest
 from pyrec.features.soundscape import sound_traits
-from pyrec.records import EntityRef, FileStat, MediaText, ScanFailure, TextInfo, VideoRecord
+from pyrec.records import EntityRef, FileStat, MediaText, Moment, ScanFailure, TextInfo, VideoRecord
 from pyrec.scan import names, nfo, subtitles
 from pyrec.scan import tags as tags_module
 
@@ -51,10 +52,11 @@ def _dedupe(entities: list[EntityRef]) -> list[EntityRef]:
 
 
 def describe_text(path: str, roots: tuple[str, ...], warnings: list[str],
-                  media: MediaText | None = None) -> tuple[TextInfo, list[EntityRef]]:
+                  media: MediaText | None = None) -> tuple[TextInfo, list[EntityRef], list[Moment]]:
     """Title, plot, people, genres… from the file name, the container's tags,
     .nfo sidecars, subtitles and folders. Each beats the one before it: a
-    .nfo over tags (see pyrec.scan.tags) over the name."""
+    .nfo over tags (see pyrec.scan.tags) over the name. Also the best subtitle
+    sidecar's timed lines, as moments."""
     text = names.parse_name(path)
     entities: list[EntityRef] = []
     tags = media.container.tags if media is not None else {}
@@ -73,24 +75,24 @@ def describe_text(path: str, roots: tuple[str, ...], warnings: list[str],
     # A "Breaking Bad" folder must not duplicate the series node.
     entities += names.folder_entities(path, list(roots), exclude=[t for t in (text.series, text.title) if t])
     subtitle_files = subtitles.find_subtitles(path)
+    lines: list[Moment] = []
     if subtitle_files:
-        text.subtitles = subtitles.subtitle_digest(subtitle_files, warnings=warnings)
+        files = subtitles.read_sidecars(subtitle_files, warnings)  # each file read once, lazily
+        best = next(files, None)
+        if best is not None:  # its timed lines become moments; it leads the digest
+            lines = subtitles.sidecar_moments(best[0], best[1], path)
+            files = itertools.chain([best], files)
+        text.subtitles = subtitles.digest_of(files)
         text.sources = (*text.sources, *subtitle_files)
     else:  # no sidecar: the embedded tracks' first lines stand in for it
         text.subtitles = subtitle_digest(media)
-    return text, _dedupe(entities)
+    return text, _dedupe(entities), lines
 
 
-def with_sidecar_cues(media: MediaText | None, path: str, sources: tuple[str, ...]) -> MediaText | None:
+def with_sidecar_cues(media: MediaText | None, cues: list[Moment]) -> MediaText | None:
     """The best subtitle sidecar's timed lines join the container's moments,
-    so search can say where the words are. A sidecar that cannot be read was
-    already reported by the digest; here it only adds nothing."""
-    sidecar = next((s for s in sources if subtitles.is_subtitle(s)), None)
-    if media is None or sidecar is None:
-        return media
-    try:
-        cues = subtitles.sidecar_moments(sidecar, path)
-    except PyrecError:
+    so search can say where the words are (lines the container carries too are kept once)."""
+    if media is None or not cues:
         return media
     known = {(round(m.start, 1), m.text) for m in media.moments}
     fresh = tuple(m for m in cues if (round(m.start, 1), m.text) not in known)
@@ -107,8 +109,8 @@ def index_file(stat: FileStat, options: IndexOptions) -> VideoRecord | ScanFailu
         )
         # Feature warnings speak of "the file": name it, as every scan line does.
         warnings = [w if w.startswith(f"{stat.path}: ") else f"{stat.path}: {w}" for w in features.warnings]
-        text, entities = describe_text(stat.path, options.roots, warnings, media)
-        media = with_sidecar_cues(media, stat.path, text.sources)
+        text, entities, sidecar_lines = describe_text(stat.path, options.roots, warnings, media)
+        media = with_sidecar_cues(media, sidecar_lines)
         entities += [EntityRef("sound", trait) for trait in sound_traits(features.stats)]
         embeddings = list(features.embeddings)
         if options.embed_text:

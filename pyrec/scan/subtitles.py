@@ -12,7 +12,7 @@ import html
 import os
 import re
 import stat
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
@@ -159,7 +159,7 @@ def find_subtitles(video_path: str | os.PathLike[str], preferred: Iterable[str] 
     # "Movie.Sequel.en.srt" starts like "Movie" but belongs to "Movie.Sequel.mkv":
     # a subtitle goes to the video with the longest matching stem.
     neighbours = _files(video.parent)
-    stems = {f.stem.casefold() for f in neighbours if not is_subtitle(f.name)} | {stem}
+    stems = {f.stem.casefold() for f in neighbours if not _is_subtitle(f.name)} | {stem}
     alone = not any(f.suffix.casefold() in VIDEO_EXTENSIONS and f.stem.casefold() != stem for f in neighbours)
 
     def owned(name: str) -> bool:
@@ -168,11 +168,11 @@ def find_subtitles(video_path: str | os.PathLike[str], preferred: Iterable[str] 
         return max(owners, key=len, default=None) == stem
 
     for file in neighbours:
-        if is_subtitle(file.name) and owned(file.name):
+        if _is_subtitle(file.name) and owned(file.name):
             consider(file, _tags_after(file.name, stem), 0)
     for folder in _child_folders(video.parent, SUBTITLE_FOLDERS):
         for file in _files(folder):
-            if not is_subtitle(file.name):
+            if not _is_subtitle(file.name):
                 continue
             if owned(file.name):
                 consider(file, _tags_after(file.name, stem), 1)
@@ -182,12 +182,12 @@ def find_subtitles(video_path: str | os.PathLike[str], preferred: Iterable[str] 
                 consider(file, tags, 1)  # "Subs/2_English.srt" of a one-film release folder
         for inner in _child_folders(folder, (video.stem,)):
             for file in _files(inner):
-                if is_subtitle(file.name):
+                if _is_subtitle(file.name):
                     consider(file, _tokens(file.stem), 2)
     return [path for _, path in sorted(found.values())]
 
 
-def is_subtitle(name: str) -> bool:
+def _is_subtitle(name: str) -> bool:
     return name.casefold().endswith(SUBTITLE_EXTENSIONS)
 
 
@@ -222,7 +222,26 @@ def _tokens(text: str) -> list[str]:
 
 def read_subtitle(path: str | os.PathLike[str], max_bytes: int = MAX_SUBTITLE_BYTES) -> list[str]:
     """The spoken text of an .srt/.vtt file, one string per cue."""
-    return parse_subtitle_text(decode_text(read_sidecar_bytes(path, max_bytes), path))
+    return [cue.text for cue in read_cues(path, max_bytes)]
+
+
+def read_cues(path: str | os.PathLike[str], max_bytes: int = MAX_SUBTITLE_BYTES) -> list[SidecarCue]:
+    """An .srt/.vtt file's cues with their times. Raises SidecarError."""
+    return parse_cues(decode_text(read_sidecar_bytes(path, max_bytes), path))
+
+
+def read_sidecars(paths: Iterable[str | os.PathLike[str]],
+                  warnings: list[str] | None = None) -> Iterator[tuple[str, list[SidecarCue]]]:
+    """Each readable file with its cues, lazily (a digest stops reading once
+    it has enough). A broken file raises SidecarError, unless ``warnings`` is
+    given: then its one-line error goes there and the next file is read."""
+    for path in paths:
+        try:
+            yield os.fspath(path), read_cues(path)
+        except SidecarError as exc:
+            if warnings is None:
+                raise
+            warnings.append(exc.one_line())
 
 
 def parse_subtitle_text(text: str) -> list[str]:
@@ -268,12 +287,11 @@ def _seconds(hours: str, minutes: str, seconds: str, millis: str) -> float:
     return int(hours or 0) * 3600 + int(minutes) * 60 + int(seconds) + int(millis.ljust(3, "0")[:3]) / 1000
 
 
-def sidecar_moments(path: str | os.PathLike[str], video_path: str | os.PathLike[str],
+def sidecar_moments(path: str | os.PathLike[str], cues: list[SidecarCue], video_path: str | os.PathLike[str],
                     max_cues: int = 20_000) -> list[Moment]:
-    """A sidecar's timed cues as subtitle moments (search says "said at …"),
-    in the language its name gives. Raises SidecarError like read_subtitle."""
+    """A sidecar's timed cues (read_cues) as subtitle moments (search says
+    "said at …"), in the language its name gives."""
     language = subtitle_language(path, video_path)
-    cues = parse_cues(decode_text(read_sidecar_bytes(path, MAX_SUBTITLE_BYTES), path))
     return [Moment(c.start, c.end if c.end is not None else c.start, "subtitle", c.text, language)
             for c in cues[:max_cues] if c.start is not None]
 
@@ -301,19 +319,17 @@ def subtitle_digest(
 
     A broken file raises SidecarError, unless ``warnings`` is given: then its
     one-line error is appended there and the other files are still used."""
+    return digest_of(read_sidecars(paths, warnings), max_chars)
+
+
+def digest_of(files: Iterable[tuple[str, list[SidecarCue]]], max_chars: int = 4000) -> str:
+    """subtitle_digest over files already being read (read_sidecars)."""
     pieces: list[str] = []
     budget = max_chars
-    for path in paths:
+    for _, file_cues in files:
         if budget <= 0:
             break
-        try:
-            cues = read_subtitle(path)
-        except SidecarError as exc:
-            if warnings is None:
-                raise
-            warnings.append(exc.one_line())
-            continue
-        piece = _sample(cues, budget)
+        piece = _sample([cue.text for cue in file_cues], budget)
         if piece:
             pieces.append(piece)
             budget -= len(piece) + 1
