@@ -22,6 +22,15 @@ from tests.media.deep_stages import LoudestSecond
 from tests.media.sound_makers import PICTURES, Run, make_music_video, make_speech_video
 from tests.media.test_onscreen import write_news
 
+
+@pytest.fixture(autouse=True)
+def stages_importable_by_the_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The deep pass unpickles these tests' stages (tests.media.deep_stages) in
+    its spawned worker, which imports by sys.path; pytest's importlib mode
+    never puts the checkout there (an editable install happened to)."""
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[2]))
+
+
 TIMEOUT = 120_000  # ms: OCR on a busy shared machine
 WAIT = 60_000  # ms: a page load or search behind start-up work (warm-up) on a busy machine
 

@@ -20,7 +20,7 @@ def media(tags: dict[str, str]) -> MediaText:
 
 def describe(path: Path, tags: dict[str, str] | None) -> tuple[object, set[tuple[str, str, str]]]:
     warnings: list[str] = []
-    text, entities = describe_text(str(path), (str(path.parent),), warnings, None if tags is None else media(tags))
+    text, entities, _ = describe_text(str(path), (str(path.parent),), warnings, None if tags is None else media(tags))
     assert warnings == []
     return text, {(e.kind, e.name, e.role) for e in entities if e.kind in ("genre", "person", "series")}
 
