@@ -91,6 +91,12 @@ def sentence(kind: str, d: Mapping[str, Any]) -> str:
         return f"you watch {what} on {day} {part}" if day else f"you watch {what} in the {part.rstrip('s')}"
     if kind == "new":
         return "new in your library"
+    if kind == "spread":  # a first look at a library with no history (recommend/spread.py)
+        group, titles = int(d.get("group", 1)), list(d.get("titles", ()))
+        if group <= 1:
+            return "one of a kind in your library"
+        with_ = f", with {join_words(titles)}" if titles else ""
+        return f"one of {group} like it in your library{with_}"
     if kind == "rediscover":
         return f"you liked this {format_age(float(d.get('age_days', 0.0)))} ago"
     if kind == "because":
