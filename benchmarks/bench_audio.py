@@ -37,6 +37,7 @@ from pyrec.features.audio import SAMPLE_RATE, AudioClip, decode_audio
 from pyrec.features.container import opened
 from pyrec.features.extract import extract_media
 from pyrec.features.soundscape import SoundShares, measure_clips, measure_container
+from pyrec.features.wer import word_error_rate
 
 HERE = Path(__file__).resolve().parent
 CACHE = HERE / ".cache"
@@ -218,27 +219,6 @@ def accuracy_rows(seed: int) -> None:
 
 # -- real recordings (tools/build_real_audio_set.py): shares vs truth, speech per segment, WER ----------
 REAL = CACHE / "real-audio"
-_NUMBERS = {"0": "zero", "1": "one", "2": "two", "3": "three", "4": "four", "5": "five", "6": "six", "7": "seven",
-            "8": "eight", "9": "nine", "10": "ten", "mr": "mister", "metres": "meters"}
-
-
-def words(text: str) -> list[str]:
-    """Lower case, no punctuation, small numbers spelled out (Whisper writes
-    "10 meters" where the reference says "ten meters")."""
-    kept = "".join(c if c.isalnum() or c in " '-" else " " for c in text.lower()).replace("-", " ")
-    return [_NUMBERS.get(w, w) for w in kept.split()]
-
-
-def wer(reference: str, hypothesis: str) -> float:
-    ref, hyp = words(reference), words(hypothesis)
-    row = list(range(len(hyp) + 1))
-    for i, r in enumerate(ref, 1):
-        prev, row[0] = row[0], i
-        for j, h in enumerate(hyp, 1):
-            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (r != h))
-    return row[-1] / max(len(ref), 1)
-
-
 def segment_truth(spans: list[list[float]], count: int, seconds: float) -> np.ndarray:
     """Per segment: 1 speech (words cover >= half of it), 0 none said, -1 in between (not scored)."""
     out = np.full(count, -1, np.int64)
@@ -296,7 +276,7 @@ def real_rows(transcribe: bool) -> None:
         error = ""
         if stage is not None and clip["text"]:
             said = " ".join(m.text for m in stage.run(path, duration=len(samples) / SAMPLE_RATE, budget_seconds=120))
-            error = f"{wer(clip['text'], said):5.2f}"
+            error = f"{word_error_rate(clip['text'], said):5.2f}"
         truth_text = "+".join(clip["dominant"]) + ("; has " + ",".join(clip["present"]) if clip["present"] else "")
         print(f"{clip['name']:28} {clip['kind']:7} {s.speech:6.2f} {s.music:6.2f} {s.noise:6.2f} {s.silence:6.2f} {s.music_bed:5.2f}  "
               f"{truth_text:24} {'y' if ok else 'N':2} {seg:>7} {error:>5}")

@@ -312,6 +312,12 @@ def build(cache: Path, *, commit_clips: bool) -> list[Clip]:
                 clips.append(Clip(key, "mix", f"speech-librivox over ASC {bed} at {db:+.0f} dB",
                                   ["speech"], present, [], text, spans, db))
 
+        # -- speech over a song (both public domain / CC-BY, so it can be committed) --
+        song = loop(audio["sung-vocadito-10"], speech.size / RATE)
+        audio["mix-sung-vocadito-10--6dB"] = speech + song * (level / active_rms(song)) * 10 ** (-6 / 20)
+        clips.append(Clip("mix-sung-vocadito-10--6dB", "mix", "speech-librivox over sung-vocadito-10 at -6 dB",
+                          ["speech"], ["speech", "music"], [], text, spans, -6.0))
+
         audio["silence"] = np.zeros(8 * RATE, np.float32)
         clips.append(Clip("silence", "silence", "digital silence", ["silence"], ["silence"], ["speech", "music"]))
 
@@ -325,10 +331,7 @@ def build(cache: Path, *, commit_clips: bool) -> list[Clip]:
 
 
 # Committed to tests/data/real-audio (public domain / CC-BY only; small, 16 kHz Opus).
-COMMIT = {
-    "speech-librivox": None,
-    "sung-vocadito-10": None,
-}
+COMMIT = ("speech-librivox", "sung-vocadito-10", "mix-sung-vocadito-10--6dB")
 
 
 def commit(cache: Path, clips: list[Clip]) -> None:

@@ -121,7 +121,7 @@ class SoundShares:
     def stats(self) -> dict[str, float]:
         """As the video's stats (the library's per-video feature dict)."""
         out = dict(zip(STAT_KEYS, (self.speech, self.music, self.noise, self.silence)))
-        out[BED_KEY] = self.music_bed
+        out[BED_KEY] = float(self.music_bed)
         out = {k: round(v, 4) for k, v in out.items()}
         if self.loudness is not None:
             out["loudness_lufs"] = round(self.loudness, 2)
