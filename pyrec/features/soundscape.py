@@ -241,16 +241,15 @@ def floor_tonal_share(samples: np.ndarray, segments: int) -> np.ndarray:
     frames = sliding_window_view(x, LONG_FRAME)[starts] * np.hanning(LONG_FRAME)
     band = np.abs(np.fft.rfft(frames, axis=1))[:, _LONG_BAND[0]:_LONG_BAND[1]] ** 2 + 1e-12
     seg = (starts + LONG_FRAME // 2) // (FRAME * SEGMENT_FRAMES)
-    out = np.zeros(segments)
+    floors = np.full((segments, band.shape[1]), 1e-12)
     for i in range(segments):
         near = band[(seg >= i - 1) & (seg <= i + 1)]
-        if near.shape[0] == 0:
-            continue
-        floor = np.percentile(near, FLOOR_PERCENTILE, axis=0)
-        padded = np.pad(floor, _LONG_NEIGHBOURS, mode="edge")
-        local = np.median(sliding_window_view(padded, 2 * _LONG_NEIGHBOURS + 1), axis=1)
-        out[i] = (floor * (floor > PEAK_OVER_MEDIAN * local)).sum() / floor.sum()
-    return out
+        if near.shape[0]:
+            floors[i] = np.percentile(near, FLOOR_PERCENTILE, axis=0)
+    padded = np.pad(floors, ((0, 0), (_LONG_NEIGHBOURS, _LONG_NEIGHBOURS)), mode="edge")
+    local = np.median(sliding_window_view(padded, 2 * _LONG_NEIGHBOURS + 1, axis=1), axis=2)
+    out = (floors * (floors > PEAK_OVER_MEDIAN * local)).sum(axis=1) / floors.sum(axis=1)
+    return np.asarray(out, np.float64)
 
 
 def peak_share(power: np.ndarray) -> np.ndarray:
