@@ -21,7 +21,6 @@ the LibriVox clips' word alignments) for per-segment scoring.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import shutil
 import subprocess
@@ -33,6 +32,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
+
+from pyrec.models.registry import sha256_file as sha256
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "benchmarks" / ".cache" / "real-audio"
@@ -148,14 +149,6 @@ class Clip:
     text: str = ""  # reference transcript (lower case, no punctuation)
     speech_spans: list[tuple[float, float]] = field(default_factory=list)  # seconds said, for segment truth
     music_db: float | None = None  # mixes: music level relative to the speech
-
-
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def fetch(key: str, work: Path) -> Path:
@@ -339,7 +332,8 @@ def commit(cache: Path, clips: list[Clip]) -> None:
     by_name = {c.name: c for c in clips}
     for name in COMMIT:
         subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", str(cache / f"{name}.wav"), "-c:a", "libopus",
-                        "-b:a", "32k", str(COMMITTED / f"{name}.opus")], check=True)
+                        "-b:a", "32k", "-fflags", "+bitexact", "-flags:a", "+bitexact", "-serial_offset", "1",
+                        str(COMMITTED / f"{name}.opus")], check=True)  # byte for byte the same on a rebuild
     (COMMITTED / "clips.json").write_text(json.dumps([asdict(by_name[n]) for n in COMMIT], indent=1))
 
 
