@@ -63,7 +63,9 @@ def is_watched(fraction: Number, duration: Number, *, watched_fraction: float = 
 # (stats) and its traits (entities of kind "sound"); audio fingerprints beside
 # the frame grids, bit depth and HDR in the stats.
 # 4: picture categories instead of ImageNet classes; shot cuts per minute and scene count.
-EXTRACTOR_VERSION = 4
+# 5: the sound rule heard on real recordings (sung vocals are music, dense music is music, applause is
+# not) and "music_bed_share" (speech with music under it) in the stats.
+EXTRACTOR_VERSION = 5
 
 # Ratings in a library are out of this (pyrec rate, and what Kodi, Plex,
 # Jellyfin and Trakt store); MovieLens's 0.5-5 stars are rescaled by the recommender.
