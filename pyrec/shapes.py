@@ -144,6 +144,7 @@ class SoundJson(TypedDict):
     music: float
     noise: float
     silence: float
+    music_bed: float  # of the time: speech with music under it (part of ``speech``)
     loudness_lufs: float | None  # None: silent throughout
     seconds_heard: float
     traits: list[str]  # "talky", "music", "quiet"
@@ -292,7 +293,7 @@ def sound_json(stats: dict[str, float], traits: list[str]) -> SoundJson | None:
         return None
     return {"speech": stats["speech_share"], "music": stats.get("music_share", 0.0),
             "noise": stats.get("noise_share", 0.0), "silence": stats.get("silence_share", 0.0),
-            "loudness_lufs": stats.get("loudness_lufs"), "seconds_heard": stats.get("audio_seconds_heard", 0.0),
+            "music_bed": stats.get("music_bed_share", 0.0), "loudness_lufs": stats.get("loudness_lufs"), "seconds_heard": stats.get("audio_seconds_heard", 0.0),
             "traits": traits}
 
 
