@@ -343,6 +343,12 @@ ALTER TABLE frame_grids ADD COLUMN audio BLOB;
 ALTER TABLE dupe_groups ADD COLUMN kind TEXT NOT NULL DEFAULT 'copies';
 """
 
+# v12: each duplicate group says why its best copy is best ("the 1280x720 copy
+# is an upscale"), so the page that offers to trash the others can say so.
+_V12_DUPLICATE_WHY = """
+ALTER TABLE dupe_groups ADD COLUMN why TEXT NOT NULL DEFAULT '';
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "catalogue: videos, texts, keyframes, embeddings, labels, entity graph", _V1_CATALOGUE),
     Migration(2, "full-text search over title, plot, people, tags, subtitles", _v2_search),
@@ -361,6 +367,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(10, "deep pass: which slow readers (speech, on-screen text) ran on each video", _V10_DEEP_RUNS),
     Migration(11, "duplicates: audio fingerprints with the frame grids; same footage with a different edit",
               _V11_DUPLICATE_AUDIO),
+    Migration(12, "duplicates: why the best copy is best, in words", _V12_DUPLICATE_WHY),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

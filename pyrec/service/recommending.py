@@ -124,7 +124,7 @@ class Recommending:
                 "items": items,
                 "keep": g.best,
                 "reason": f"keep {best['width']}x{best['height']}, {best['duration'] or 0:.0f}s, "
-                          f"{(best['size'] or 0) / 1e6:.1f} MB: the best of {len(items)} copies"
+                          f"{(best['size'] or 0) / 1e6:.1f} MB: {g.why or f'the best of {len(items)} copies'}"
                           if g.kind == "copies" else
                           f"same footage, different edit: the pictures align but the sound differs "
                           f"({len(items)} videos; not copies, keep them all)",

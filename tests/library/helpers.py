@@ -112,7 +112,7 @@ def _seed_v3(conn: sqlite3.Connection) -> None:
 # add no data of their own.
 _SEEDS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _seed_v1, 2: _seed_v1, 3: _seed_v3, 4: _seed_v3,
                                                             5: _seed_v3, 6: _seed_v3, 7: _seed_v3,
-                                                            8: _seed_v3, 9: _seed_v3, 10: _seed_v3}
+                                                            8: _seed_v3, 9: _seed_v3, 10: _seed_v3, 11: _seed_v3}
 
 
 def build_library_at(path: Path, version: int) -> None:
