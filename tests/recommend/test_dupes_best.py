@@ -11,7 +11,13 @@ import pytest
 
 from pyrec.features.finedetail import detail_beyond
 from pyrec.recommend.dupes import DupeItem, best_copy, find_duplicates
-from pyrec.recommend.dupes.best import REAL_DETAIL, FineDetail, aligned_times, choose_best, is_upscale
+from pyrec.recommend.dupes.best import (
+    REAL_DETAIL,
+    FineDetail,
+    aligned_times,
+    choose_best,
+    is_upscale,
+)
 from pyrec.recommend.dupes.completeness import added_seconds
 from tests.recommend.test_dupes_detect import ffmpeg, item
 
@@ -107,7 +113,7 @@ def test_without_frames_the_stored_detail_decides(items: dict[str, DupeItem]) ->
     """No `fine` (the caller cannot decode): the stored top-octave share, as before."""
     src, up = items["src"], items["up2"]
     assert best_copy([src, up]).video_id in (src.video_id, up.video_id)  # defined, and never raises
-    unreadable: FineDetail = lambda larger, smaller, times: None  # noqa: E731
+    unreadable: FineDetail = lambda larger, smaller, times: None
     assert best_copy([src, up], unreadable) == best_copy([src, up])
 
 
