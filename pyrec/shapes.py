@@ -14,10 +14,10 @@ reasons, where playback stopped).
 from __future__ import annotations
 
 from dataclasses import asdict
+from typing import TYPE_CHECKING, Literal, TypedDict
 
 from pyrec.clock import format_clock
 from pyrec.records import MOMENT_PLACES
-from typing import TYPE_CHECKING, Literal, TypedDict
 
 if TYPE_CHECKING:
     import numpy as np

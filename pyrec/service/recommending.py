@@ -6,13 +6,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-
 from pyrec import shapes
 from pyrec.recommend.blend import Recommendation
 from pyrec.recommend.explain import Reason
+from pyrec.records import Moment
 from pyrec.service.behaviour import NOBODY, Behaviour
 from pyrec.service.store import Ref, Store
-from pyrec.records import Moment
 from pyrec.service.warm import WarmRecommender
 
 if TYPE_CHECKING:
