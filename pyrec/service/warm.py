@@ -24,13 +24,7 @@ from typing import Any
 import numpy as np
 
 from pyrec.library import Library
-from pyrec.recommend.dupes import (
-    DupeGroup,
-    detect_in_library,
-    dismiss_group,
-    library_fingerprint,
-    stored_groups,
-)
+from pyrec.recommend.dupes import DupeGroup, detect_in_library, dismiss_group, library_fingerprint, stored_groups
 from pyrec.recommend.dupes.best import FineDetail
 from pyrec.recommend.dupes.items import DupeItem
 from pyrec.recommend.engine import Recommender
