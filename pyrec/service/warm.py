@@ -51,6 +51,7 @@ class WarmRecommender:
         self._retrain_failed_at = -float("inf")
         self._names: NameVectors | None = None  # label/tag name embeddings, cached on disk
         self._names_embedded_for: Recommender | None = None  # the recommender they were given to
+        self._passages_lock = threading.Lock()  # its own: loading 250k vectors must not hold up shelves
         self._passages: PassageIndex | None = None  # every passage vector, for meaning search that says where
         self._passages_stamp: tuple[str, int, float] | None = None  # what the library held when it was built
 
@@ -90,7 +91,7 @@ class WarmRecommender:
         over all passages is built on the first search and again only when the
         library's passages changed (a scan or the deep pass embedded more)."""
         lib = self.store.library
-        with self._lock:
+        with self._passages_lock:
             stamp = (model, *lib.passage_stamp())
             if self._passages is None or stamp != self._passages_stamp:
                 self._passages, self._passages_stamp = PassageIndex.of(lib.passage_vectors(model)), stamp

@@ -8,12 +8,10 @@ nothing-changed rescan embeds nothing again."""
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import sqlite3
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -26,6 +24,7 @@ from pyrec.scan.scanner import Scanner
 from pyrec.service import PyrecService
 
 from .makers import Run, _ts, make_film, make_mp4_with_text
+from .test_media_scan import cli_json
 
 PARAPHRASE = "vessels going past a tower with a lamp after dark"  # "Ships pass the lighthouse at night." at 0:06
 LAUNCH = ("Ten seconds to ignition.", "Main engines running. Lift-off!", "The rocket clears the tower.")
@@ -71,14 +70,7 @@ def scanned(tmp_path_factory: pytest.TempPathFactory, ffmpeg: Run) -> tuple[Path
 
 @pytest.fixture
 def db(scanned: tuple[Path, Path], tmp_path: Path) -> Path:
-    return Path(shutil.copy(scanned[0], tmp_path / "lib.sqlite"))
-
-
-def cli_json(capsys: pytest.CaptureFixture[str], *argv: str) -> Any:
-    code = main([*argv, "--json"])
-    out = capsys.readouterr().out
-    assert code == 0, out
-    return json.loads(out)
+    return Path(shutil.copy(scanned[0], tmp_path / "lib.sqlite"))  # a copy per test
 
 
 def passages(db: Path, name: str) -> list[tuple[int, str, float, str, float]]:
