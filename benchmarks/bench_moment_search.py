@@ -11,6 +11,8 @@ speed: one query against n passage vectors (384-d, MiniLM's size), the
   video's best with np.maximum.at); median ms and the ratio.
 embed: a 2-hour film's ~1,500 subtitle cues embedded as passages (what the
   scan does) against one vector per cue: seconds, rows, library bytes.
+size: a real library file of 50 such films, before and after their
+  passages; store, "what is missing" and load times.
 calibrate: cosines of paraphrase queries (none of the words of the line)
   against the passages of the line they mean (related), against every other
   passage (unrelated), and of nonsense queries against all: what
@@ -141,6 +143,61 @@ def part_embed() -> None:
           f"{len(per_cue) * row + sum(len(c.text) for c in cues):,} |")
 
 
+def part_size(films: int = 50) -> None:
+    """Real SQLite: a library of ``films`` 2-hour films' moments, then their
+    passages stored through the library (migration 12's table and triggers)."""
+    import os
+    import sqlite3
+    import tempfile
+
+    from pyrec.library import Library
+
+    cues = film_cues()
+    passages = group_passages(cues)
+    vectors = np.random.default_rng(0).standard_normal((len(passages), 384)).astype(np.float32)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "size.sqlite")
+        with Library.open(path):
+            pass
+        conn = sqlite3.connect(path, isolation_level=None)  # the benchmark seeds rows the way a scan leaves them
+        conn.execute("BEGIN")
+        conn.executemany("INSERT INTO videos (id, path, size, mtime_ns, quick_hash, status, added_at, updated_at, "
+                         "title, plot, media_type, stats) VALUES (?, ?, 1, 1, 'q', 'ok', 0, 0, 't', '', '', '{}')",
+                         [(v, f"/films/{v}.mkv") for v in range(1, films + 1)])
+        t = time.perf_counter()
+        conn.executemany('INSERT INTO moments (video_id, start, "end", kind, text, language) VALUES (?, ?, ?, ?, ?, ?)',
+                         [(v, c.start, c.end, c.kind, c.text, "eng") for v in range(1, films + 1) for c in cues])
+        conn.execute("COMMIT")
+        insert = time.perf_counter() - t
+        conn.execute("VACUUM")
+        conn.close()
+        before = os.path.getsize(path)
+        with Library.open(path) as lib:
+            t = time.perf_counter()
+            for v in range(1, films + 1):
+                _, stamp = lib.moments_to_group(v, "subtitle")
+                lib.store_passages(v, "subtitle", stamp, passages, vectors, "minilm-l6-v2/text")
+            store = time.perf_counter() - t
+            t = time.perf_counter()
+            lib.passage_todo("minilm-l6-v2/text")
+            todo = time.perf_counter() - t
+            t = time.perf_counter()
+            loaded = lib.passage_vectors("minilm-l6-v2/text")
+            load = time.perf_counter() - t
+        conn = sqlite3.connect(path, isolation_level=None)
+        conn.execute("VACUUM")
+        conn.close()
+        after = os.path.getsize(path)
+    print(f"\nlibrary of {films} 2-hour films ({len(cues):,} cues, {len(passages)} passages each), real SQLite")
+    print("| what | value |\n|---|---|")
+    print(f"| file with moments (+ FTS) | {before / 1e6:.1f} MB ({before / films / 1e3:.0f} KB per film) |")
+    print(f"| file with passages too | {after / 1e6:.1f} MB (+{(after - before) / films / 1e3:.0f} KB per film) |")
+    print(f"| storing one film's passages | {1000 * store / films:.1f} ms |")
+    print(f"| moments insert (FTS + passage triggers) per film | {1000 * insert / films:.1f} ms |")
+    print(f"| 'what is missing' at the end of a scan (nothing) | {1000 * todo:.1f} ms |")
+    print(f"| loading every passage vector ({loaded.ids.size:,}) for a search session | {load:.2f} s |")
+
+
 def part_calibrate() -> None:
     encoder = default_text_encoder()
     moments = [Moment(60.0 * s + 3.0 * i, 60.0 * s + 3.0 * i + 2.5, "subtitle", line)
@@ -174,7 +231,7 @@ def part_calibrate() -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--part", choices=("speed", "embed", "calibrate", "all"), default="all")
+    parser.add_argument("--part", choices=("speed", "embed", "size", "calibrate", "all"), default="all")
     parser.add_argument("--n", type=int, default=200_000)
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
@@ -182,6 +239,8 @@ def main() -> None:
         part_calibrate()
     if args.part in ("embed", "all"):
         part_embed()
+    if args.part in ("size", "all"):
+        part_size()
     if args.part in ("speed", "all"):
         part_speed(args.n, args.repeat)
 
