@@ -30,6 +30,8 @@ INTERACTION_KINDS = ("play", "like", "dislike", "rate", "hide", "skip", "watched
 # Kinds of timed text a video carries (the library's moments table checks the
 # same list: a new kind needs a migration).
 MOMENT_KINDS = ("chapter", "subtitle", "speech", "screen_text")
+# How a moment's place is said, by kind ("said at 0:06"): search results and reasons.
+MOMENT_PLACES = {"chapter": "chapter at", "subtitle": "said at", "speech": "said at", "screen_text": "on screen at"}
 
 # When a play counts as having watched the video (the rule media centres such
 # as Kodi use): 90 % of it seen, or, of a video long enough to have end
@@ -260,3 +262,15 @@ class MediaText:
     container: ContainerInfo
     moments: tuple[Moment, ...] = ()
     cue_counts: dict[int, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A few consecutive moments of one kind read as one text (a meaning-search
+    unit): from the first line's start to the last line's end."""
+
+    start: float
+    end: float
+    kind: str
+    text: str
+    lines: int = 1

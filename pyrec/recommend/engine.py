@@ -24,6 +24,7 @@ from pyrec.recommend.explain import Reason
 from pyrec.recommend.graph import GraphScorer
 from pyrec.recommend.library_source import catalog_from_library, history_from_library
 from pyrec.recommend.likeness import Kinship, baselines
+from pyrec.recommend.passages import PassageMatch
 from pyrec.recommend.rerank import NearDuplicates, mmr
 from pyrec.recommend.search import SemanticSearch
 from pyrec.recommend.shelves import Shelf, ShelfConfig, build_shelves
@@ -235,16 +236,17 @@ class Recommender:
 
     def search(
         self, query: str = "", *, query_vector: np.ndarray | None = None, fts: Sequence[int] = (), n: int = 20,
-        profile: int | None = None, now: float | None = None,
+        profile: int | None = None, now: float | None = None, passages: Mapping[int, PassageMatch] | None = None,
     ) -> list[Recommendation]:
         """Full-text hits (video ids from the library, best first) merged with
-        semantic matches of `query_vector` (the query embedded by the text model)."""
+        semantic matches of `query_vector` (the query embedded by the text model)
+        and, per video, its passage closest to the query (`PassageIndex`)."""
         allowed = None
         if profile is not None:
             allowed = ~self.request(profile, now=now).prefs.negative
         cat = self.catalog
         return [Recommendation(int(cat.ids[h.position]), h.position, h.score, h.reasons, cat.titles[h.position])
-                for h in self.searcher.search(query, query_vector, fts, n, allowed=allowed)]
+                for h in self.searcher.search(query, query_vector, fts, n, allowed=allowed, passages=passages)]
 
     def set_label_vectors(self, vectors: np.ndarray) -> None:
         self.searcher.set_label_vectors(vectors)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pyrec.clock import format_clock
+from pyrec.records import MOMENT_PLACES
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 DAYPARTS = ("mornings", "afternoons", "evenings", "nights")
@@ -105,6 +106,9 @@ def sentence(kind: str, d: Mapping[str, Any]) -> str:
         return f"matches “{d.get('query', '')}”"
     if kind == "search_semantic":
         return f"about “{d.get('query', '')}”"
+    if kind == "search_passage":  # a passage of its lines means what the query says: where
+        return f"{MOMENT_PLACES.get(d.get('moment_kind', ''), 'at')} {format_clock(float(d.get('time', 0.0)))}: " \
+               f"about “{d.get('query', '')}”"
     if kind == "search_tag":
         name = d.get("name", "")
         return f"genre: {name}" if d.get("entity_kind") == "genre" else f"tagged “{name}”"

@@ -34,6 +34,7 @@ from pyrec.errors import ModelError, PyrecError
 from pyrec.features.deep import DeepStage
 from pyrec.records import Moment
 from pyrec.scan.heard_text import embed_with_heard_text
+from pyrec.scan.passages import embed_missing_passages
 
 if TYPE_CHECKING:
     from pyrec.library import Library
@@ -184,6 +185,7 @@ class DeepPass:
             summary.moments += len(outcome[1])
             if outcome[1]:
                 embed_with_heard_text(self.library, todo.video_id)
+            embed_missing_passages(self.library, [todo.video_id])  # the new lines, searchable by meaning
         else:
             summary.changed += 1
 
