@@ -31,14 +31,16 @@ MAX_GAP = 5.0  # a longer pause between two lines starts a new passage
 def group_passages(moments: Iterable[Moment], *, max_seconds: float = MAX_SECONDS, max_chars: int = MAX_CHARS,
                    max_gap: float = MAX_GAP) -> list[Passage]:
     """Passages of ``moments`` (any order, any kinds), each moment in exactly
-    one; per kind in time order. A single line longer than ``max_chars`` is a
-    passage of its own (the model truncates it)."""
-    by_kind: dict[str, list[Moment]] = {}
+    one; per kind and language in time order (the English and the French
+    subtitles of one film share their cue times, but a passage is read in one
+    language). A single line longer than ``max_chars`` is a passage of its
+    own (the model truncates it)."""
+    by_kind: dict[tuple[str, str], list[Moment]] = {}
     for m in moments:
         if m.kind in PASSAGE_KINDS and m.text.strip():
-            by_kind.setdefault(m.kind, []).append(m)
+            by_kind.setdefault((m.kind, m.language), []).append(m)
     out: list[Passage] = []
-    for kind, lines in by_kind.items():
+    for (kind, _), lines in by_kind.items():
         lines.sort(key=lambda m: (m.start, m.end))
         if kind == "chapter":
             out += [Passage(m.start, max(m.end, m.start), kind, " ".join(m.text.split())) for m in lines]

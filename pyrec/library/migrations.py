@@ -367,9 +367,10 @@ CREATE TABLE moment_passages (
     lines    INTEGER NOT NULL,
     model    TEXT    NOT NULL,
     vector   BLOB    NOT NULL,
-    made_at  REAL    NOT NULL,
-    UNIQUE (video_id, kind, start)
+    made_at  REAL    NOT NULL
 );
+-- Not unique by start: tracks in several languages share their cue times.
+CREATE INDEX moment_passages_video ON moment_passages (video_id, kind);
 CREATE INDEX moment_passages_made ON moment_passages (made_at);
 CREATE TRIGGER moments_passages_insert AFTER INSERT ON moments BEGIN
     DELETE FROM moment_passages WHERE video_id = NEW.video_id AND kind = NEW.kind;

@@ -11,10 +11,11 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pyrec.features.passages import embed_passages, group_passages
 from pyrec.features.text import TextEncoder, default_text_encoder
+from pyrec.errors import LibraryError
 from pyrec.library import Library
 
 
@@ -25,6 +26,7 @@ class PassageSummary:
     moments: int = 0
     seconds: float = 0.0
     skipped: int = 0  # moments changed while embedding: left for the next run
+    errors: list[str] = field(default_factory=list)  # one line per (video, kind) that could not be made
 
 
 PassageProgress = Callable[[int, int], None]  # done, total (video-kind pairs)
@@ -45,7 +47,14 @@ def embed_missing_passages(library: Library, video_ids: Sequence[int] | None = N
         moments, stamp = library.moments_to_group(video_id, kind)
         passages = group_passages(moments)
         vectors = embed_passages(passages, encoder)
-        if library.store_passages(video_id, kind, stamp, passages, vectors, encoder.model_id):
+        try:
+            stored = library.store_passages(video_id, kind, stamp, passages, vectors, encoder.model_id)
+        except (LibraryError, ValueError) as exc:  # derived data: one video's lines cost a line, not the scan
+            video = library.videos_by_ids([video_id]).get(video_id)
+            where = video.file.path if video is not None else f"video {video_id}"
+            summary.errors.append(f"{where}: {kind} passages for meaning search not made ({exc})")
+            continue
+        if stored:
             summary.videos += 1
             summary.passages += len(passages)
             summary.moments += len(moments)

@@ -242,7 +242,7 @@ class Scanner:
                 progress(ScanProgress("passages", done, total, "", time.monotonic() - started))
 
         try:
-            embed_missing_passages(self.library, progress=report, cancel=cancel)
+            summary.warnings += embed_missing_passages(self.library, progress=report, cancel=cancel).errors
         except ModelError as exc:  # the text model, not a file: search keeps its word hits
             summary.warnings.append(f"passages for meaning search not made: {exc}")
 

@@ -178,3 +178,29 @@ def test_the_deep_pass_adds_passages_for_what_it_reads(db: Path, tmp_path: Path,
         hits = service.search("the water in the stream is getting dangerously high")
     office = next(h for h in hits if Path(h["path"]).name == "Office.Days.mkv")
     assert office["moments"][0]["where"] == "on screen at 5:00"
+
+
+def test_subtitles_in_several_languages_with_the_same_cue_times(tmp_path: Path, ffmpeg: Run) -> None:
+    """A film's English and French tracks share every cue time: each language
+    gets its own passages (a passage is read in one language), and lines long
+    enough to fill a passage each at the same start store side by side
+    (a uniqueness of start per kind failed the whole scan)."""
+    plain = make_office_film(ffmpeg, tmp_path / "plain" / "office.mkv")
+    english = office_srt(LAUNCH)
+    french = english.replace("Ten seconds to ignition.", "Dix secondes avant l'allumage. " * 9)
+    english = english.replace("Ten seconds to ignition.", "Ten seconds to ignition, all systems are go. " * 6)
+    (tmp_path / "en.srt").write_text(english, encoding="utf-8")
+    (tmp_path / "fr.srt").write_text(french, encoding="utf-8")
+    film = tmp_path / "media" / "Two.Tongues.mkv"
+    film.parent.mkdir()
+    ffmpeg("-i", str(plain), "-i", str(tmp_path / "en.srt"), "-i", str(tmp_path / "fr.srt"), "-map", "0:v",
+           "-map", "1", "-map", "2", "-c:v", "copy", "-c:s", "srt", "-metadata:s:s:0", "language=eng",
+           "-metadata:s:s:1", "language=fre", str(film))
+    with Library.open(tmp_path / "lib.sqlite") as lib:
+        summary = Scanner(lib, thumbnail_dir=tmp_path / "thumbs", jobs=1).scan([film.parent])
+    assert (summary.added, summary.failed) == (1, 0), summary.errors
+    rows = passages(tmp_path / "lib.sqlite", "Two.Tongues.mkv")
+    at_scene = [text for _, kind, start, text, _ in rows if kind == "subtitle" and start == SCENE_AT]
+    assert len(at_scene) == 2, at_scene  # one per language, both at 6:00
+    assert any(t.startswith("Ten seconds") for t in at_scene) and any(t.startswith("Dix secondes") for t in at_scene)
+    assert not any("Dix" in t and "Ten seconds" in t for _, _, _, t, _ in rows)  # never mixed
