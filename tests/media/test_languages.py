@@ -135,8 +135,8 @@ def test_a_correctly_tagged_track_is_never_changed() -> None:
     tagged right (in any spelling of its code): the tag is what is trusted."""
     rng = random.Random(13)
     for key, lines in LINES.items():
-        for n in range(1, len(lines) + 1):
-            sample = rng.sample(lines, n)
+        samples = [[line] for line in lines] + [rng.sample(lines, n) for n in range(2, len(lines) + 1) for _ in range(3)]
+        for sample in samples:
             for tag in {key, STORED[key]}:
                 judged = judge(tag, sample)
                 assert (judged.language, judged.mislabelled) == (STORED[key], False), (tag, sample)
@@ -215,3 +215,18 @@ def test_speech_heard_in_another_language_than_the_audio_tag_is_said(tmp_path: P
     assert shown["speech_language"] == "French"
     assert shown["language_notes"] == ["audio 1: tagged English, sounds like French"]
     assert "audio 1: tagged English, sounds like French" in show(capsys, db)
+
+
+def test_the_detail_page_shows_the_trusted_language_and_the_mislabelled_tracks(
+        scanned: tuple[Path, Path, list[str]]) -> None:
+    from pyrec_gui.views.detail import media_rows
+
+    from pyrec.service import PyrecService
+
+    db, _, _ = scanned
+    with PyrecService(db) as service:
+        rows = dict(media_rows(service.video(service.videos()[0]["id"])))
+    assert rows["Subtitles"].startswith("English SubRip, French SubRip, German SubRip, Spanish SSA, Japanese SubRip, "
+                                        "unknown language SubRip, Dutch SubRip, Spanish SubRip")
+    assert rows["Languages"] == ("subtitles 2: tagged English, reads as French<br>"
+                                 "subtitles 5: tagged French, reads as Japanese")
