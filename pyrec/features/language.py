@@ -143,11 +143,16 @@ def langid_model_file() -> Path:
     if spec is None or not spec.submodule_search_locations:
         raise ModelError("py3langid is not installed (a pyrec dependency): pip install py3langid")
     site = Path(next(iter(spec.submodule_search_locations))).parent
-    entry = json.loads(MANIFEST.read_text(encoding="utf-8"))["extras"][LANGID_MODEL]
-    name, info = next(iter(entry["files"].items()))
+    name, info = next(iter(langid_manifest_entry()["files"].items()))
     path = site / name
     verify_file(path, info["sha256"])
     return path
+
+
+def langid_manifest_entry() -> dict[str, Any]:
+    """What the model manifest records of py3langid's model (source, licence, files)."""
+    entry: dict[str, Any] = json.loads(MANIFEST.read_text(encoding="utf-8"))["extras"][LANGID_MODEL]
+    return entry
 
 
 # -- codes and names -------------------------------------------------------------
@@ -233,4 +238,4 @@ def first_preferred(languages: Iterable[str], preferred: Sequence[str]) -> int:
 
 
 __all__ = ["Guess", "TrackLanguage", "claim_line", "detect", "first_preferred", "judge", "language_name",
-           "langid_model_file", "normalise", "preferred_languages"]
+           "langid_manifest_entry", "langid_model_file", "normalise", "preferred_languages"]
