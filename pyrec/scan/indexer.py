@@ -85,7 +85,7 @@ def describe_text(path: str, roots: tuple[str, ...], warnings: list[str],
     entities += names.folder_entities(path, list(roots), exclude=[t for t in (text.series, text.title) if t])
     preferred = preferred_languages()
     subtitle_files = subtitles.find_subtitles(path, preferred)
-    sidecar_text = SidecarText([])
+    sidecar_text, files = SidecarText([]), []
     if subtitle_files:
         # The one in the user's language by its lines (names lie) leads; its timed lines become moments.
         files = subtitles.judged_sidecars(subtitle_files, path, warnings, preferred)
@@ -93,11 +93,22 @@ def describe_text(path: str, roots: tuple[str, ...], warnings: list[str],
             best = files[0]
             moments = subtitles.sidecar_moments(best.path, best.cues, path, language=best.language.language)
             sidecar_text = SidecarText(moments, tuple(subtitles.subtitle_file(f) for f in files))
-        text.subtitles = subtitles.digest_of((f.path, f.cues) for f in files)
         text.sources = (*text.sources, *subtitle_files)
-    else:  # no sidecar: the embedded tracks' first lines stand in for it
+    if sidecar_text.files and not _embedded_speaks_better(media, sidecar_text.files[0].language.language, preferred):
+        text.subtitles = subtitles.digest_of((f.path, f.cues) for f in files)
+    else:  # no sidecar, or none in a language the user reads better than a track's: the embedded lines
         text.subtitles = subtitle_digest(media, preferred=preferred)
     return text, _dedupe(entities), sidecar_text
+
+
+def _embedded_speaks_better(media: MediaText | None, sidecar_language: str, preferred: list[str]) -> bool:
+    """An embedded track is in a language the user prefers to the best sidecar's
+    (an English reader, a Spanish film.en.srt and an English track)."""
+    def rank(language: str) -> int:
+        return preferred.index(language) if language in preferred else len(preferred)
+
+    tracks = {m.language for m in media.moments if m.kind == "subtitle"} if media is not None else set()
+    return bool(tracks) and min(map(rank, tracks)) < rank(sidecar_language)
 
 
 def with_sidecar_cues(media: MediaText | None, sidecar: SidecarText) -> MediaText | None:

@@ -230,3 +230,17 @@ def test_the_detail_page_shows_the_trusted_language_and_the_mislabelled_tracks(
                                         "unknown language SubRip, Dutch SubRip, Spanish SubRip")
     assert rows["Languages"] == ("subtitles 2: tagged English, reads as French<br>"
                                  "subtitles 5: tagged French, reads as Japanese")
+
+
+def test_an_embedded_track_in_the_users_language_beats_a_sidecar_in_another(
+        tmp_path: Path, ffmpeg: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An English reader; film.en.srt is Spanish, the film carries untagged
+    English lines: the video's subtitle text (search row, text embedding) is English."""
+    folder = tmp_path / "media"
+    make_tracks_film(ffmpeg, folder / "Pier.mkv", [(LINES["en"], "srt", None)])
+    (folder / "Pier.en.srt").write_text(srt(LINES["es"]), encoding="utf-8")
+    monkeypatch.setenv("PYREC_LANGUAGES", "en")
+    with Library.open(tmp_path / "lib.sqlite") as lib:
+        Scanner(lib, thumbnail_dir=tmp_path / "thumbs", jobs=1).scan([folder])
+        digest = lib.videos()[0].text.subtitles
+    assert digest.startswith(LINES["en"][0]) and LINES["es"][0] not in digest
