@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any
 
 from pyrec.errors import ModelError
-from pyrec.models.registry import MANIFEST, verify_file
 from pyrec.records import TrackLanguage
 
 LANGID_MODEL = "py3langid"  # the model manifest's "extras" entry
@@ -139,6 +138,8 @@ def langid_model_file() -> Path:
     ModelError, never a silent download)."""
     import importlib.util
 
+    from pyrec.models.registry import verify_file  # lazily: the service imports this module for names
+
     spec = importlib.util.find_spec("py3langid")
     if spec is None or not spec.submodule_search_locations:
         raise ModelError("py3langid is not installed (a pyrec dependency): pip install py3langid")
@@ -151,6 +152,8 @@ def langid_model_file() -> Path:
 
 def langid_manifest_entry() -> dict[str, Any]:
     """What the model manifest records of py3langid's model (source, licence, files)."""
+    from pyrec.models.registry import MANIFEST
+
     entry: dict[str, Any] = json.loads(MANIFEST.read_text(encoding="utf-8"))["extras"][LANGID_MODEL]
     return entry
 
