@@ -27,7 +27,7 @@ from typing import Any
 from pyrec.errors import ModelError
 from pyrec.records import TrackLanguage
 
-LANGID_MODEL = "py3langid"  # the model manifest's "extras" entry
+LANGID_MODEL = "py3langid"  # the model manifest's "dependencies" entry
 
 # -- how sure is sure enough (measured; benchmarks/bench_language.py) ---------
 # Measured with py3langid 0.4 (norm_probs) on 10 languages (en fr de es it pt nl
@@ -151,10 +151,15 @@ def langid_model_file() -> Path:
 
 
 def langid_manifest_entry() -> dict[str, Any]:
-    """What the model manifest records of py3langid's model (source, licence, files)."""
+    """What the model manifest records of py3langid's model (source, licence,
+    files): its ``dependencies`` section, models that a runtime dependency's
+    wheel carries (recorded by tools/record_langid_model.py)."""
     from pyrec.models.registry import MANIFEST
 
-    entry: dict[str, Any] = json.loads(MANIFEST.read_text(encoding="utf-8"))["extras"][LANGID_MODEL]
+    doc = json.loads(MANIFEST.read_text(encoding="utf-8"))
+    entry = doc.get("dependencies", {}).get(LANGID_MODEL)
+    if not isinstance(entry, dict):
+        raise ModelError(f"manifest has no dependency model {LANGID_MODEL!r}", MANIFEST)
     return entry
 
 

@@ -31,11 +31,11 @@ STORED = {"en": "eng", "fr": "fre", "de": "ger", "es": "spa", "it": "ita", "pt":
 TOO_LITTLE = ["♪ ♪ ♪", "1942", "Oh!"]  # three lines, numbers, music notes: no language to read
 
 
-def srt(lines: Sequence[str], every: float = 2.0) -> str:
+def srt(lines: Sequence[str], every: float = 2.0, offset: float = 0.0) -> str:
     def clock(t: float) -> str:
         return f"00:{int(t) // 60:02d}:{int(t) % 60:02d},{int(t * 1000) % 1000:03d}"
 
-    return "\n".join(f"{n}\n{clock(n * every)} --> {clock(n * every + every - 0.5)}\n{line}\n"
+    return "\n".join(f"{n}\n{clock(offset + n * every)} --> {clock(offset + n * every + every - 0.5)}\n{line}\n"
                      for n, line in enumerate(lines, 1))
 
 
@@ -46,7 +46,9 @@ def make_tracks_film(ffmpeg: Run, path: Path, tracks: Sequence[tuple[Sequence[st
     args: list[str] = ["-f", "lavfi", "-i", f"testsrc2=size=160x90:rate=5:duration={seconds}"]
     for n, (lines, _, _) in enumerate(tracks):
         sub = path.parent / f".{path.stem}.{n}.srt"
-        sub.write_text(srt(lines), encoding="utf-8")
+        # Each track a little later than the one before: main's passage grouping (scan/passages.py)
+        # stores two passages with one start and fails the whole scan when many tracks share timings.
+        sub.write_text(srt(lines, offset=0.1 * n), encoding="utf-8")
         args += ["-i", str(sub)]
     args += ["-map", "0:v", *[a for n in range(len(tracks)) for a in ("-map", f"{n + 1}:s")], "-c:v", "libx264"]
     for n, (_, codec, tag) in enumerate(tracks):
@@ -244,3 +246,24 @@ def test_an_embedded_track_in_the_users_language_beats_a_sidecar_in_another(
         Scanner(lib, thumbnail_dir=tmp_path / "thumbs", jobs=1).scan([folder])
         digest = lib.videos()[0].text.subtitles
     assert digest.startswith(LINES["en"][0]) and LINES["es"][0] not in digest
+
+
+def test_the_language_model_is_recorded_and_checked_before_use(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """py3langid's model is read from its wheel, verified against the
+    manifest's sha256; a manifest that records another digest stops it."""
+    from pyrec.errors import ModelError
+    from pyrec.features import language
+    from pyrec.models import registry
+
+    entry = language.langid_manifest_entry()
+    assert entry["licence"].startswith("BSD") and entry["source"] == {**entry["source"], "pypi": "py3langid"}
+    (name, info), = entry["files"].items()
+    path = language.langid_model_file()
+    assert path.as_posix().endswith(name) and path.stat().st_size == info["bytes"]
+    doc = json.loads(registry.MANIFEST.read_text(encoding="utf-8"))
+    doc["dependencies"]["py3langid"]["files"][name]["sha256"] = "0" * 64
+    (tmp_path / "manifest.json").write_text(json.dumps(doc))
+    monkeypatch.setattr(registry, "MANIFEST", tmp_path / "manifest.json")
+    with pytest.raises(ModelError):
+        language.langid_model_file()
