@@ -31,7 +31,7 @@ from pyrec.errors import PyrecError
 from pyrec.service import PyrecService
 from pyrec.service.importing import ImportReport, NfoExportReport
 from pyrec.service.moods import MOODS
-from pyrec.shapes import Card, Video, VideoDetail
+from pyrec.shapes import Card, TrackJson, Video, VideoDetail
 
 if TYPE_CHECKING:
     from pyrec.scan.deep import DeepProgress
@@ -233,11 +233,20 @@ def _media_rows(table: Table, video: VideoDetail) -> None:
         table.add_row("format", media["label"])
         table.add_row("tags", "; ".join(f"{k}: {v}" for k, v in media["tags"].items()))
     table.add_row("chapters", ", ".join(f"{format_clock(c['time'])} {c['text']}" for c in video["chapters"]))
-    table.add_row("subtitles", ", ".join(f"{t['language'] or 'und'} {t['codec']}"
-                                         + (f" ({t['cues']} lines)" if t["text_based"] else " (pictures)")
-                                         for t in video["subtitle_tracks"]))
+    table.add_row("subtitles", ", ".join(_track_text(t) for t in video["subtitle_tracks"]))
+    if video["speech_language"]:
+        table.add_row("speech in", video["speech_language"])
+    if video["language_notes"]:
+        table.add_row("languages", "\n".join(video["language_notes"]))
     lines = [f"{format_clock(m['time'])} {m['text']}" for m in video["moments"] if m["kind"] != "chapter"]
     table.add_row("moments", "\n".join(lines[:8]))
+
+
+def _track_text(t: TrackJson) -> str:
+    """"fre SubRip (30 lines)", a sidecar's "spa SubRip file Film.en.srt (30 lines)"; the language trusted."""
+    where = f" {t['title']}" if t["index"] < 0 else ""
+    lines = f" ({t['cues']} lines)" if t["text_based"] else " (pictures)"
+    return f"{t['language'] or 'und'} {t['codec']}{where}{lines}"
 
 
 def cmd_list(args: argparse.Namespace) -> int:

@@ -67,7 +67,8 @@ def is_watched(fraction: Number, duration: Number, *, watched_fraction: float = 
 # 4: picture categories instead of ImageNet classes; shot cuts per minute and scene count.
 # 5: the sound rule heard on real recordings (sung vocals are music, dense music is music, applause is
 # not) and "music_bed_share" (speech with music under it) in the stats.
-EXTRACTOR_VERSION = 5
+# 6: subtitle tracks' and sidecars' languages read from their lines (claimed tag kept beside).
+EXTRACTOR_VERSION = 6
 
 # Ratings in a library are out of this (pyrec rate, and what Kodi, Plex,
 # Jellyfin and Trakt store); MovieLens's 0.5-5 stars are rescaled by the recommender.
@@ -254,6 +255,32 @@ class Moment:
 
 
 @dataclass(frozen=True)
+class TrackLanguage:
+    """A subtitle track's (or file's) language as claimed by its tag or name,
+    as read from its lines, and the one pyrec trusts (pyrec.features.language).
+    ISO 639-2/B codes; "" is unknown."""
+
+    language: str  # trusted
+    tagged: str  # claimed by the tag or file name, normalised ("" none, und)
+    detected: str  # what the lines read as ("" too little text or unsure)
+    confidence: float = 0.0
+
+    @property
+    def mislabelled(self) -> bool:
+        return bool(self.tagged) and bool(self.language) and self.language != self.tagged
+
+
+@dataclass(frozen=True)
+class SubtitleFile:
+    """A subtitle sidecar a scan read: its name, format, lines and language."""
+
+    name: str  # file name, e.g. "Film.en.srt"
+    label: str  # "SubRip file", "WebVTT file"
+    cues: int
+    language: TrackLanguage
+
+
+@dataclass(frozen=True)
 class MediaText:
     """Everything textual a scan read from the container in its one open:
     the container's account (tags, chapters, streams), the timed moments, and
@@ -262,6 +289,9 @@ class MediaText:
     container: ContainerInfo
     moments: tuple[Moment, ...] = ()
     cue_counts: dict[int, int] = field(default_factory=dict)
+    # Each text subtitle track's language, claimed and read (stream index -> it).
+    languages: dict[int, TrackLanguage] = field(default_factory=dict)
+    subtitle_files: tuple[SubtitleFile, ...] = ()  # sidecars beside the video
 
 
 @dataclass(frozen=True)

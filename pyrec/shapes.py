@@ -114,6 +114,11 @@ class TrackJson(TypedDict):
     title: str
     text_based: bool  # a subtitle track whose text pyrec reads (not pictures)
     cues: int  # subtitle lines read from it
+    tagged: str  # the language its tag (or a sidecar's name) claims; ``language`` is the one pyrec trusts
+    detected: str  # what its lines read as ("" unknown or not read)
+    name: str  # "subtitles 2", "audio 1", "subtitle file Film.en.srt"
+    note: str  # "tagged English, reads as French" when the lines overruled the tag, else ""
+    language_name: str  # "French" for ``language`` ("" unknown)
 
 
 class MediaJson(TypedDict):
@@ -135,6 +140,10 @@ class MediaDetail(TypedDict):
     chapters: list[MomentJson]
     subtitle_tracks: list[TrackJson]
     moments: list[MomentJson]
+    # One line per track whose language is not what it claims:
+    # "subtitles 2: tagged English, reads as French", "audio 1: tagged English, sounds like French".
+    language_notes: list[str]
+    speech_language: str  # "French": what the speech was heard in ("" unknown or not heard)
 
 
 class SoundJson(TypedDict):
@@ -392,9 +401,17 @@ def moment_json(m: Moment) -> MomentJson:
             "language": m.language, "where": where}
 
 
-def track_json(t: TrackRow) -> TrackJson:
+def track_name(t: TrackRow) -> str:
+    """"subtitles 2", "audio 1", or a sidecar's "subtitle file Film.en.srt" (stored with a negative index)."""
+    if t.index < 0:
+        return f"subtitle file {t.title}"
+    return f"{'subtitles' if t.kind == 'subtitle' else t.kind} {t.index}"
+
+
+def track_json(t: TrackRow, note: str = "", language_name: str = "") -> TrackJson:
     return {"index": t.index, "kind": t.kind, "codec": t.codec, "language": t.language, "title": t.title,
-            "text_based": t.text_based, "cues": t.cues}
+            "text_based": t.text_based, "cues": t.cues, "tagged": t.tagged, "detected": t.detected,
+            "name": track_name(t), "note": note, "language_name": language_name}
 
 
 def media_json(m: MediaInfo) -> MediaJson:
@@ -417,5 +434,6 @@ __all__ = [
     "Card", "DoctorReport", "DupeGroupJson", "DupePair", "EntityJson", "FacetValue", "Frame", "HistoryEvent",
     "KeyframeJson", "LabelJson", "LibraryStatsJson", "MediaDetail", "MediaJson", "ModelStatus", "MomentJson", "ProfileExport", "ProfileInfo", "ProfileJson",
     "ReasonJson", "Shelf", "TrackJson", "TrashResult", "Video", "VideoDetail", "card_json", "codec_name", "entity_json",
-    "keyframe_json", "label_json", "media_json", "moment_json", "stats_json", "track_json", "video_json",
+    "keyframe_json", "label_json", "media_json", "moment_json", "stats_json", "track_json", "track_name",
+    "video_json",
 ]

@@ -156,7 +156,7 @@ def test_export_is_private_json_and_backup_is_a_library(db: Path, tmp_path: Path
 def test_doctor_reports_models_and_simd(db: Path, capsys) -> None:
     report = run_json(capsys, "doctor", "--db", str(db))
     assert {m["id"]: m["status"] for m in report["models"]} == {"efficientnet-lite0": "ok", "minilm-l6-v2": "ok",
-                                                                 "silero-vad": "ok"}
+                                                                 "silero-vad": "ok", "py3langid": "ok"}
     assert report["speech"].startswith(("on:", "speech is off:"))
     assert report["simd"]["active"] in report["simd"]["available"]
     assert report["library"]["videos_by_status"] == {"ok": 3}

@@ -65,7 +65,7 @@ def test_every_extra_model_names_its_extra_source_licence_and_digests() -> None:
     import tomllib
 
     doc = json.loads(MANIFEST.read_text())
-    assert set(doc) <= {"format", "built_with", "models", "extras"}
+    assert set(doc) <= {"format", "built_with", "models", "extras", "dependencies"}
     declared = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())["project"]["optional-dependencies"]
     extras = doc["extras"]
     assert {"whisper-base", "rapidocr-pp-ocrv6"} <= set(extras)

@@ -22,6 +22,7 @@ import numpy as np
 
 from pyrec.features.audio import AudioClip, decode_audio, has_audio
 from pyrec.features.container import opened
+from pyrec.features.language import normalise
 from pyrec.features.vad import speech_probs, speech_regions
 from pyrec.records import Moment
 
@@ -34,9 +35,9 @@ PLAN_COST = 0.3
 WINDOW_SECONDS = 60.0
 PAUSE = 0.3  # seconds of silence put between joined speech regions
 # Whisper's ISO 639-1 codes -> ISO 639-2/B as muxers write them (others stay 2-letter).
-_LANG3 = {"en": "eng", "de": "ger", "fr": "fre", "es": "spa", "it": "ita", "nl": "dut", "no": "nor", "nn": "nno",
-          "sv": "swe", "da": "dan", "fi": "fin", "pt": "por", "pl": "pol", "ru": "rus", "ja": "jpn", "zh": "chi",
-          "ko": "kor", "ar": "ara", "tr": "tur", "cs": "cze", "el": "gre", "hu": "hun", "uk": "ukr", "hi": "hin"}
+# Whisper's own probability for the language it detected; below it the
+# speech lines are stored with no language (30 s of clear speech scores > 0.9).
+SURE_LANGUAGE = 0.8
 
 
 def plan_windows(duration: float, budget_seconds: float) -> list[tuple[float, float]]:
@@ -130,7 +131,10 @@ class SpeechStage:
         # line that reads like a loop costs a bounded amount, and the budget stays honest.
         segments, info = model.transcribe(joined.samples, beam_size=self.beam_size, vad_filter=False,
                                           condition_on_previous_text=False, temperature=(0.0, 0.4))
-        language = _LANG3.get(info.language, info.language or "")
+        # The language Whisper heard, kept only when it was sure (else unknown, never a guess):
+        # ``show`` holds it against the audio track's tag.
+        sure = float(getattr(info, "language_probability", 0.0) or 0.0) >= SURE_LANGUAGE
+        language = normalise(info.language or "") if sure else ""
         out = []
         for seg in segments:  # lazy: each step decodes the next 30 s
             text = " ".join(str(seg.text).split())

@@ -10,7 +10,7 @@ import sqlite3
 from pyrec.library.base import LibraryBase
 from pyrec.library.codec import clean_text, fts_match
 from pyrec.library.rows import VIDEO_STATUSES, MediaInfo, MomentHit, TrackRow
-from pyrec.records import MOMENT_KINDS, MediaText, Moment
+from pyrec.records import MOMENT_KINDS, MediaText, Moment, TrackLanguage
 
 _MOMENT_COLUMNS = 'm.start, m."end", m.kind, m.text, m.language'
 
@@ -21,8 +21,13 @@ def insert_media(conn: sqlite3.Connection, video_id: int, media: MediaText | Non
         return
     info = media.container
     video = next(iter(info.of_kind("video")), None)
-    streams = [{"index": s.index, "kind": s.kind, "codec": s.label, "language": s.language, "title": s.title,
-                "text_based": s.text_based, "cues": media.cue_counts.get(s.index, 0)} for s in info.streams]
+    streams = [{"index": s.index, "kind": s.kind, "codec": s.label, "title": s.title, "text_based": s.text_based,
+                "cues": media.cue_counts.get(s.index, 0), **_languages(s.language, media.languages.get(s.index))}
+               for s in info.streams]
+    # Subtitle sidecars beside the video, listed with the tracks (negative indices: not streams).
+    streams += [{"index": -n, "kind": "subtitle", "codec": f.label, "title": f.name, "text_based": True,
+                 "cues": f.cues, **_languages(f.language.tagged, f.language)}
+                for n, f in enumerate(media.subtitle_files, 1)]
     conn.execute(
         "INSERT INTO media_info (video_id, container, video_codec, tags, streams) VALUES (?, ?, ?, ?, ?)",
         (video_id, clean_text(info.label), clean_text(video.label if video else ""),
@@ -37,6 +42,13 @@ def insert_media(conn: sqlite3.Connection, video_id: int, media: MediaText | Non
         [(video_id, float(m.start), float(max(m.end, m.start)), m.kind, clean_text(m.text), clean_text(m.language))
          for m in media.moments if m.text.strip()],
     )
+
+
+def _languages(tag: str, judged: TrackLanguage | None) -> dict[str, str]:
+    """A stream's language as trusted, the tag it carries, and what its text reads as."""
+    if judged is None:
+        return {"language": tag, "tagged": tag, "detected": ""}
+    return {"language": judged.language, "tagged": tag, "detected": judged.detected}
 
 
 class MomentReads(LibraryBase):
@@ -60,7 +72,8 @@ class MomentReads(LibraryBase):
         if row is None:
             return None
         streams = tuple(TrackRow(int(s["index"]), str(s["kind"]), str(s["codec"]), str(s["language"]),
-                                 str(s["title"]), bool(s["text_based"]), int(s["cues"]))
+                                 str(s["title"]), bool(s["text_based"]), int(s["cues"]),
+                                 str(s.get("tagged", s["language"])), str(s.get("detected", "")))
                         for s in json.loads(row["streams"]))
         return MediaInfo(row["container"], row["video_codec"], dict(json.loads(row["tags"])), streams)
 

@@ -107,6 +107,8 @@ class TrackRow:
     title: str
     text_based: bool
     cues: int  # subtitle lines read from it (0 for other streams)
+    tagged: str = ""  # the language its tag (or a sidecar's name) claims; ``language`` is the trusted one
+    detected: str = ""  # what its lines read as ("" unknown, or not read)
 
 
 @dataclass(frozen=True)

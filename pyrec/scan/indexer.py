@@ -5,17 +5,19 @@ plain picklable records and never touches the database.
 
 from __future__ import annotations
 
-import itertools
 import os
 import traceback
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from pyrec.errors import MediaError, PyrecError
 from pyrec.features.extract import embed_text_info, extract_media
 from pyrec.features.framegrid import grids_for
+from pyrec.features.language import preferred_languages
 from pyrec.features.media_text import subtitle_digest
 from pyrec.features.soundscape import sound_traits
-from pyrec.records import EntityRef, FileStat, MediaText, Moment, ScanFailure, TextInfo, VideoRecord
+from pyrec.records import (EntityRef, FileStat, MediaText, Moment, ScanFailure, SubtitleFile, TextInfo,
+                           VideoRecord)
 from pyrec.scan import names, nfo, subtitles
 from pyrec.scan import tags as tags_module
 
@@ -51,8 +53,15 @@ def _dedupe(entities: list[EntityRef]) -> list[EntityRef]:
     return list(seen.values())
 
 
+class SidecarText(NamedTuple):
+    """The best subtitle sidecar's timed lines, and every sidecar read with its language."""
+
+    moments: list[Moment]
+    files: tuple[SubtitleFile, ...] = ()
+
+
 def describe_text(path: str, roots: tuple[str, ...], warnings: list[str],
-                  media: MediaText | None = None) -> tuple[TextInfo, list[EntityRef], list[Moment]]:
+                  media: MediaText | None = None) -> tuple[TextInfo, list[EntityRef], SidecarText]:
     """Title, plot, people, genres… from the file name, the container's tags,
     .nfo sidecars, subtitles and folders. Each beats the one before it: a
     .nfo over tags (see pyrec.scan.tags) over the name. Also the best subtitle
@@ -74,29 +83,43 @@ def describe_text(path: str, roots: tuple[str, ...], warnings: list[str],
     entities += names.series_entities(text)
     # A "Breaking Bad" folder must not duplicate the series node.
     entities += names.folder_entities(path, list(roots), exclude=[t for t in (text.series, text.title) if t])
-    subtitle_files = subtitles.find_subtitles(path)
-    lines: list[Moment] = []
+    preferred = preferred_languages()
+    subtitle_files = subtitles.find_subtitles(path, preferred)
+    sidecar_text, files = SidecarText([]), []
     if subtitle_files:
-        files = subtitles.read_sidecars(subtitle_files, warnings)  # each file read once, lazily
-        best = next(files, None)
-        if best is not None:  # its timed lines become moments; it leads the digest
-            lines = subtitles.sidecar_moments(best[0], best[1], path)
-            files = itertools.chain([best], files)
-        text.subtitles = subtitles.digest_of(files)
+        # The one in the user's language by its lines (names lie) leads; its timed lines become moments.
+        files = subtitles.judged_sidecars(subtitle_files, path, warnings, preferred)
+        if files:
+            best = files[0]
+            moments = subtitles.sidecar_moments(best.path, best.cues, path, language=best.language.language)
+            sidecar_text = SidecarText(moments, tuple(subtitles.subtitle_file(f) for f in files))
         text.sources = (*text.sources, *subtitle_files)
-    else:  # no sidecar: the embedded tracks' first lines stand in for it
-        text.subtitles = subtitle_digest(media)
-    return text, _dedupe(entities), lines
+    if sidecar_text.files and not _embedded_speaks_better(media, sidecar_text.files[0].language.language, preferred):
+        text.subtitles = subtitles.digest_of((f.path, f.cues) for f in files)
+    else:  # no sidecar, or none in a language the user reads better than a track's: the embedded lines
+        text.subtitles = subtitle_digest(media, preferred=preferred)
+    return text, _dedupe(entities), sidecar_text
 
 
-def with_sidecar_cues(media: MediaText | None, cues: list[Moment]) -> MediaText | None:
+def _embedded_speaks_better(media: MediaText | None, sidecar_language: str, preferred: list[str]) -> bool:
+    """An embedded track is in a language the user prefers to the best sidecar's
+    (an English reader, a Spanish film.en.srt and an English track)."""
+    def rank(language: str) -> int:
+        return preferred.index(language) if language in preferred else len(preferred)
+
+    tracks = {m.language for m in media.moments if m.kind == "subtitle"} if media is not None else set()
+    return bool(tracks) and min(map(rank, tracks)) < rank(sidecar_language)
+
+
+def with_sidecar_cues(media: MediaText | None, sidecar: SidecarText) -> MediaText | None:
     """The best subtitle sidecar's timed lines join the container's moments,
-    so search can say where the words are (lines the container carries too are kept once)."""
-    if media is None or not cues:
+    so search can say where the words are (lines the container carries too are
+    kept once); every sidecar read is listed with the tracks."""
+    if media is None:
         return media
     known = {(round(m.start, 1), m.text) for m in media.moments}
-    fresh = tuple(m for m in cues if (round(m.start, 1), m.text) not in known)
-    return replace(media, moments=media.moments + fresh) if fresh else media
+    fresh = tuple(m for m in sidecar.moments if (round(m.start, 1), m.text) not in known)
+    return replace(media, moments=media.moments + fresh, subtitle_files=sidecar.files)
 
 
 def index_file(stat: FileStat, options: IndexOptions) -> VideoRecord | ScanFailure:

@@ -12,12 +12,13 @@ import html
 import os
 import re
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
 from pyrec.errors import SidecarError
-from pyrec.records import Moment
+from pyrec.features.language import first_preferred, judge, language_name, normalise
+from pyrec.records import Moment, SubtitleFile, TrackLanguage
 from pyrec.scan.walk import VIDEO_EXTENSIONS
 
 SUBTITLE_EXTENSIONS = (".srt", ".vtt")
@@ -288,10 +289,12 @@ def _seconds(hours: str, minutes: str, seconds: str, millis: str) -> float:
 
 
 def sidecar_moments(path: str | os.PathLike[str], cues: list[SidecarCue], video_path: str | os.PathLike[str],
-                    max_cues: int = 20_000) -> list[Moment]:
+                    max_cues: int = 20_000, language: str | None = None) -> list[Moment]:
     """A sidecar's timed cues (read_cues) as subtitle moments (search says
-    "said at …"), in the language its name gives."""
-    language = subtitle_language(path, video_path)
+    "said at …"), in ``language`` (the one trusted, see judged_sidecars), else
+    the one its name gives."""
+    if language is None:
+        language = normalise(subtitle_language(path, video_path))
     return [Moment(c.start, c.end if c.end is not None else c.start, "subtitle", c.text, language)
             for c in cues[:max_cues] if c.start is not None]
 
@@ -301,6 +304,41 @@ def subtitle_language(path: str | os.PathLike[str], video_path: str | os.PathLik
     name, stem = Path(path).name, Path(video_path).stem.casefold()
     tags = _tags_after(name, stem) or _tokens(Path(path).stem)
     return next((_LANGUAGES[t] for t in tags if t in _LANGUAGES), "")
+
+
+class JudgedSidecar(NamedTuple):
+    path: str
+    cues: list[SidecarCue]
+    language: TrackLanguage  # named vs read (pyrec.features.language)
+
+
+# Sidecars read to find the one in the user's language (a release's Subs/
+# folder can hold thirty; the digest needs one or two).
+MAX_JUDGED_SIDECARS = 12
+
+
+def judged_sidecars(paths: Sequence[str | os.PathLike[str]], video_path: str | os.PathLike[str],
+                    warnings: list[str], preferred: Sequence[str]) -> list[JudgedSidecar]:
+    """The readable sidecars among the first MAX_JUDGED_SIDECARS, each with the
+    language its lines are in (its name is a claim), those in the user's first
+    language that has one first, the rest in their found order. A file named
+    for one language that reads as another costs one warning line naming it."""
+    judged: list[JudgedSidecar] = []
+    for path, cues in read_sidecars(list(paths)[:MAX_JUDGED_SIDECARS], warnings):
+        language = judge(subtitle_language(path, video_path), [c.text for c in cues])
+        if language.mislabelled:
+            said, read = language_name(language.tagged), language_name(language.language)
+            warnings.append(f"{path}: named {said} but reads as {read}; stored as {read}")
+        judged.append(JudgedSidecar(path, cues, language))
+    first = first_preferred([j.language.language for j in judged], preferred)
+    return judged[first:first + 1] + judged[:first] + judged[first + 1:]
+
+
+def subtitle_file(sidecar: JudgedSidecar) -> SubtitleFile:
+    """What ``show`` lists of a sidecar."""
+    name = Path(sidecar.path).name
+    label = "WebVTT file" if name.casefold().endswith(".vtt") else "SubRip file"
+    return SubtitleFile(name, label, len(sidecar.cues), sidecar.language)
 
 
 def _clean_line(line: str) -> str:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from pyrec import shapes
+from pyrec.service import languages
 from pyrec.service.behaviour import Behaviour
 from pyrec.service.store import Ref, Store
 
@@ -50,11 +51,15 @@ class Browsing:
         lib = self.store.library
         media = lib.media_info(video_id)
         tracks = [t for t in media.streams if t.kind == "subtitle"] if media else []
+        speech = lib.moments(video_id, "speech")
         return {
             "media": shapes.media_json(media) if media else None,
             "chapters": [shapes.moment_json(m) for m in lib.moments(video_id, "chapter")],
-            "subtitle_tracks": [shapes.track_json(t) for t in tracks],
+            "subtitle_tracks": [shapes.track_json(t, languages.track_note(t), languages.name_of(t.language))
+                                for t in tracks],
             "moments": [shapes.moment_json(m) for m in lib.moments(video_id, limit=FIRST_MOMENTS)],
+            "language_notes": languages.language_notes(media, speech),
+            "speech_language": languages.heard_in(speech),
         }
 
     def _watched_filter(self, watched: str | None, profile: str | None) -> dict[str, Any]:

@@ -28,6 +28,22 @@ def speech_status() -> str:
     return "on: Whisper base via faster-whisper; `pyrec deep` transcribes" if reason is None else reason
 
 
+def language_model_status() -> shapes.ModelStatus:
+    """py3langid's model (subtitle languages), read from its wheel and checked against the manifest."""
+    from pyrec.features.language import LANGID_MODEL, langid_manifest_entry, langid_model_file
+
+    entry = langid_manifest_entry()
+    name, info = next(iter(entry["files"].items()))
+    status: shapes.ModelStatus = {"id": LANGID_MODEL, "kind": "language", "file": name, "bundled": False,
+                                  "licence": entry["licence"], "sha256": info["sha256"]}
+    try:
+        status["file"] = str(langid_model_file())
+        status["status"] = "ok"
+    except ModelError as exc:
+        status["status"] = f"error: {exc.one_line()}"
+    return status
+
+
 def screen_text_status() -> str:
     """Whether the OCR extra is installed (nothing is loaded to say so)."""
     from pyrec.features.onscreen import ScreenTextStage
@@ -59,6 +75,7 @@ class Diagnostics:
             except ModelError as exc:
                 entry["status"] = f"error: {exc.one_line()}"
             out.append(entry)
+        out.append(language_model_status())
         return out
 
     def doctor(self) -> shapes.DoctorReport:

@@ -180,6 +180,9 @@ def test_speech_is_transcribed_and_search_finds_a_spoken_word(db: Path, capsys: 
     moment = cards[0]["moments"][0]
     assert moment["kind"] == "speech" and moment["language"] == "eng"
     assert moment["where"].startswith("said at 0:0") and "lighthouse keeper" in moment["text"].lower()
+    # Whisper was sure of the language: show says what the speech was heard in (no tag to disagree with).
+    heard = cli_json(capsys, "show", str(cards[0]["id"]), "--db", str(db))
+    assert heard["speech_language"] == "English" and heard["language_notes"] == []
     # Music has no speech regions: nothing is transcribed there (no hallucinated lines).
     shown = cli_json(capsys, "show", "2", "--db", str(db))
     assert [m for m in shown["moments"] if m["kind"] == "speech"] == []

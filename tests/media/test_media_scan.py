@@ -217,7 +217,7 @@ def test_sidecar_subtitle_lines_are_moments_in_their_language(tmp_path: Path, ff
         Scanner(lib, thumbnail_dir=tmp_path / "thumbs", jobs=1).scan([folder])
     shown = cli_json(capsys, "show", str(video_id(db, "Quay.mp4")), "--db", str(db))
     lines = [(m["where"], m["text"], m["language"]) for m in shown["moments"] if m["kind"] == "subtitle"]
-    assert ("said at 0:01", "Der Leuchtturm wartet.", "de") in lines
+    assert ("said at 0:01", "Der Leuchtturm wartet.", "ger") in lines  # ISO 639-2/B, as tracks and speech store it
     assert sum(text.casefold().startswith("welcome") for _, text, _ in lines) == 1, lines
     hits = cli_json(capsys, "search", "Leuchtturm", "--db", str(db))
     assert hits[0]["moments"][0]["where"] == "said at 0:01"

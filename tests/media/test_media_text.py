@@ -28,8 +28,9 @@ def test_text_subtitle_formats_become_moments(tmp_path: Path, ffmpeg: Run, codec
            "-map", "0:v", "-map", "1:s", "-c:v", "libx264", "-c:s", codec, "-metadata:s:s:0", "language=fra", str(path))
     media, warnings = read(path)
     assert warnings == []
+    # One English line is too little to overrule the tag: it stays French, as ISO 639-2/B ("fra" -> "fre").
     assert [(m.kind, m.start, m.end, m.text, m.language) for m in media.moments] == [
-        ("subtitle", 2.0, 4.0, "Welcome to the harbour market.", "fra")]
+        ("subtitle", 2.0, 4.0, "Welcome to the harbour market.", "fre")]
     assert media.cue_counts == {1: 1}
 
 

@@ -32,7 +32,7 @@ from pyrec_gui.widgets.keyframe_strip import HoverPreview, KeyframeStrip
 from pyrec_gui.workers import ServiceRunner, error_line
 
 from pyrec.clock import format_clock
-from pyrec.shapes import Card, EntityJson, SoundJson, VideoDetail
+from pyrec.shapes import Card, EntityJson, SoundJson, TrackJson, VideoDetail
 
 if TYPE_CHECKING:
     from pyrec.service import PyrecService
@@ -98,13 +98,23 @@ def media_rows(full: VideoDetail) -> list[tuple[str, str]]:
         rows.append(("Chapters", " · ".join(moment_link(c["time"], html.escape(c["text"])) for c in chapters)))
     tracks = full.get("subtitle_tracks") or []
     if tracks:
-        rows.append(("Subtitles", ", ".join(html.escape(f"{t['language'] or 'und'} {t['codec']}") for t in tracks)))
+        rows.append(("Subtitles", ", ".join(html.escape(track_text(t)) for t in tracks)))
+    notes = full.get("language_notes") or []
+    if notes:
+        rows.append(("Languages", "<br>".join(html.escape(n) for n in notes)))
     lines = [m for m in full.get("moments") or [] if m["kind"] != "chapter"][:SHOWN_MOMENTS]
     if lines:
         rows.append(("Moments", "<br>".join(
             moment_link(m["time"], f'<span style="color:gray">{MOMENT_KINDS.get(m["kind"], m["kind"])}</span> '
                                    f"{html.escape(m['text'])}") for m in lines)))
     return rows
+
+
+def track_text(track: TrackJson) -> str:
+    """"French SubRip", a sidecar's "Spanish SubRip file Film.en.srt": the language pyrec trusts, by name."""
+    name = track.get("language_name") or track["language"] or "unknown language"
+    where = f" {track['title']}" if track["index"] < 0 else ""
+    return f"{name} {track['codec']}{where}"
 
 
 def sound_text(sound: SoundJson | None) -> str:
