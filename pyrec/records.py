@@ -63,7 +63,10 @@ def is_watched(fraction: Number, duration: Number, *, watched_fraction: float = 
 # (stats) and its traits (entities of kind "sound"); audio fingerprints beside
 # the frame grids, bit depth and HDR in the stats.
 # 4: picture categories instead of ImageNet classes; shot cuts per minute and scene count.
-EXTRACTOR_VERSION = 4
+# 5: frame grids from PyAV's grey (the luma plane, not OpenCV's BGR->grey) and
+# keyframes shrunk by swscale; a short video's shot cuts from every frame of
+# its grid pass (the deep "shots" stage then replaces a film's sampled figure).
+EXTRACTOR_VERSION = 5
 
 # Ratings in a library are out of this (pyrec rate, and what Kodi, Plex,
 # Jellyfin and Trakt store); MovieLens's 0.5-5 stars are rescaled by the recommender.

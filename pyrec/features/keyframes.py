@@ -25,10 +25,17 @@ import cv2
 import numpy as np
 
 from pyrec.errors import MediaError
+from pyrec.features.mediafile import MediaFile
 from pyrec.features.phash import hamming, phash
 from pyrec.features.probe import probe_open
 from pyrec.features.quality import FrameQuality, measure, to_grey
-from pyrec.features.video import KeyframeSeeker, PathLike, VideoReader, downscale, downscale_size
+from pyrec.features.video import (
+    KeyframeSeeker,
+    PathLike,
+    VideoReader,
+    downscale,
+    downscale_size,
+)
 from pyrec.records import Keyframe, MediaProbe
 
 WINDOW = 5  # frames decoded and compared per seek point
@@ -165,10 +172,11 @@ def _choose(samples: list[_Sample]) -> tuple[_Sample | None, _Sample | None, lis
 
 
 def pick_from(video: VideoReader, info: MediaProbe, max_keyframes: int = 16, *,
-              keyframe_seeks: bool = True) -> KeyframeSet:
+              keyframe_seeks: bool = True, media: MediaFile | None = None) -> KeyframeSet:
     """As :func:`pick_keyframes`, on a reader already open (e.g. just probed).
     ``keyframe_seeks=False``: OpenCV's exact seeks (the slower way, kept for
-    the benchmark's side-by-side)."""
+    the benchmark's side-by-side). ``media``: the scan's shared PyAV open,
+    sought in instead of opening the file again."""
     if max_keyframes < 1:
         raise ValueError("max_keyframes must be at least 1")
     fps = info.fps
@@ -181,7 +189,7 @@ def pick_from(video: VideoReader, info: MediaProbe, max_keyframes: int = 16, *,
     seeker: KeyframeSeeker | None = None
     if keyframe_seeks and not sequential:
         try:
-            seeker = KeyframeSeeker(video.path, fps, rotation=info.rotation)
+            seeker = KeyframeSeeker(video.path, fps, rotation=info.rotation, media=media)
         except MediaError:
             seeker = None  # OpenCV's exact seeks still work
     try:

@@ -11,8 +11,7 @@ import traceback
 from dataclasses import dataclass, replace
 
 from pyrec.errors import MediaError, PyrecError
-from pyrec.features.extract import embed_text_info, extract_media
-from pyrec.features.framegrid import grids_for
+from pyrec.features.extract import embed_text_info, scan_media
 from pyrec.features.media_text import subtitle_digest
 from pyrec.features.soundscape import sound_traits
 from pyrec.records import EntityRef, FileStat, MediaText, Moment, ScanFailure, TextInfo, VideoRecord
@@ -102,7 +101,7 @@ def with_sidecar_cues(media: MediaText | None, cues: list[Moment]) -> MediaText 
 def index_file(stat: FileStat, options: IndexOptions) -> VideoRecord | ScanFailure:
     """Index one file. Never raises: a failure comes back as a ScanFailure."""
     try:
-        features, media = extract_media(
+        features, media, grids = scan_media(
             stat.path,
             max_keyframes=options.max_keyframes,
             thumbnail_dir=options.thumbnail_dir,
@@ -128,7 +127,7 @@ def index_file(stat: FileStat, options: IndexOptions) -> VideoRecord | ScanFailu
             stats=features.stats,
             warnings=warnings,
             media=media,
-            frame_grids=grids_for(stat.path, features.probe, features.stats, warnings, media),  # for duplicates
+            frame_grids=grids,  # for duplicates: read in the same open (and decode) of the file
         )
     except MediaError as exc:
         return ScanFailure(stat, exc.one_line())
