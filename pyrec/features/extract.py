@@ -24,8 +24,8 @@ from pyrec.errors import MediaError, ModelError
 from pyrec.features.categories import category_labels, category_table
 from pyrec.features.container import is_truncated, playable_in
 from pyrec.features.cuts import CutFinder, fast_shots
-from pyrec.features.framegrid import grids_for
-from pyrec.features.keyframes import pick_from
+from pyrec.features.framegrid import can_grid, grids_for
+from pyrec.features.keyframes import FrameCapture, KeyframeSet, pick_from
 from pyrec.features.media_text import read_media_text
 from pyrec.features.mediafile import MediaFile, open_media
 from pyrec.features.probe import probe_open
@@ -132,13 +132,24 @@ def _extract(path: PathLike, shared: MediaFile | None, warnings: list[str], *, m
              decode_threads: int, keyframe_seeks: bool,
              grids: bool) -> tuple[VideoFeatures, MediaText | None, FrameGrids | None]:
     playable, media, sound = check_container(path, warnings, shared)
+    grid_stats: dict[str, float] = {}
+    cutter = CutFinder()  # a short video decoded whole for its grids hands its cut frames over in the same pass
+    frame_grids: FrameGrids | None = None
     with VideoReader(path, decode_threads=decode_threads) as video:
         info = probe_open(video)
         if playable is not None and is_truncated(playable, info.duration):
             info = replace(info, playable=round(playable, 3))
             warnings.append(f"damaged: only {format_clock(playable)} of {format_clock(info.duration)} plays (truncated?)")
         plays = _playable_part(info)
-        picked = pick_from(video, plays, max_keyframes, keyframe_seeks=keyframe_seeks, media=shared)
+        picked: KeyframeSet | None = None
+        if grids and shared is not None and can_grid(plays.duration, plays.fps, plays.width * plays.height):
+            # Decoded whole anyway: the keyframe windows' frames are kept as the grid pass goes by.
+            capture = FrameCapture(plays, max_keyframes)
+            frame_grids = grids_for(shared, info, grid_stats, warnings, media, cuts=cutter, tap=capture)
+            grids = False
+            picked = capture.pick(video)
+        if picked is None:
+            picked = pick_from(video, plays, max_keyframes, keyframe_seeks=keyframe_seeks, media=shared)
     warnings += picked.warnings
     keyframes = picked.keyframes
     images = picked.images
@@ -168,9 +179,9 @@ def _extract(path: PathLike, shared: MediaFile | None, warnings: list[str], *, m
         warnings.append("no keyframes could be chosen")
 
     stats = video_stats(images, motion=picked.motion, cuts_per_minute=picked.cuts_per_minute)
-    # A short video decoded whole for its grids hands its shot-cut frames over in the same pass.
-    cutter = CutFinder()
-    frame_grids = grids_for(shared or path, info, stats, warnings, media, cuts=cutter) if grids else None
+    if grids:  # not read with the keyframes above (no shared open)
+        frame_grids = grids_for(shared or path, info, grid_stats, warnings, media, cuts=cutter)
+    stats.update(grid_stats)
     if len(cutter.times) > 1:
         stats.update(cutter.shots().stats())
     else:

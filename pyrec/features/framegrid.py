@@ -22,7 +22,9 @@ so a bigger copy is not taken for a better one.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 import av
 import cv2
@@ -93,17 +95,18 @@ def can_grid(duration: float, fps: float, pixels: int) -> bool:
 
 
 def dense_grids(path: PathLike | MediaFile, duration: float, fps: float, *, pixels: int = 0,
-                decode_threads: int = 1, cuts: CutFinder | None = None,
-                rotation: int = 0) -> tuple[FrameGrids | None, float | None]:
+                decode_threads: int = 1, cuts: CutFinder | None = None, rotation: int = 0,
+                tap: Callable[[int, Any], None] | None = None) -> tuple[FrameGrids | None, float | None]:
     """(grids, detail); (None, None) for a video too long or heavy to decode whole, or without a frame rate.
-    Decoded with PyAV (in the scan's shared open when given one); ``cuts``
-    is handed a small frame every cut step of the same pass, so a short
-    video's shot cuts cost no second decode."""
+    Decoded with PyAV (in the scan's shared open when given one). The same
+    pass serves others, so a short video is decoded once: ``cuts`` is handed
+    a small frame every cut step, ``tap`` every (index, frame) (the keyframe
+    picker's :class:`~pyrec.features.keyframes.FrameCapture`)."""
     if not can_grid(duration, fps, pixels):
         return None, None
     if not isinstance(path, MediaFile):
         with MediaFile(path, threads=decode_threads) as media:
-            return dense_grids(media, duration, fps, pixels=pixels, cuts=cuts, rotation=rotation)
+            return dense_grids(media, duration, fps, pixels=pixels, cuts=cuts, rotation=rotation, tap=tap)
     media = path
     step = step_for(duration)
     every = max(1, int(round(duration * fps / DETAIL_FRAMES)))
@@ -146,6 +149,8 @@ def dense_grids(path: PathLike | MediaFile, duration: float, fps: float, *, pixe
             next_cut = frame.time + CUT_STEP
             h = max(2, round(frame.height * cut_width / max(1, frame.width) / 2) * 2)
             cuts.add(float(frame.time), frame.reformat(width=cut_width, height=h, format="bgr24").to_ndarray())
+        if tap is not None:
+            tap(index, frame)
         index += 1
     if not grids:
         return None, None
@@ -184,7 +189,8 @@ def sound_print(path: PathLike | MediaFile, seconds: float, warnings: list[str])
 
 
 def grids_for(path: PathLike | MediaFile, probe: MediaProbe, stats: dict[str, float], warnings: list[str],
-              media: MediaText | None = None, *, cuts: CutFinder | None = None) -> FrameGrids | None:
+              media: MediaText | None = None, *, cuts: CutFinder | None = None,
+              tap: Callable[[int, Any], None] | None = None) -> FrameGrids | None:
     """Dense grids of a probed file (only the part that plays) with the
     audio fingerprint of that part; its detail, bit depth and HDR added to
     `stats` (what the best copy is chosen on). A file that fails here loses
@@ -196,7 +202,7 @@ def grids_for(path: PathLike | MediaFile, probe: MediaProbe, stats: dict[str, fl
     seconds = probe.playable or probe.duration or 0.0
     try:
         grids, detail = dense_grids(path, seconds, probe.fps, pixels=(probe.width or 0) * (probe.height or 0),
-                                    cuts=cuts, rotation=probe.rotation)
+                                    cuts=cuts, rotation=probe.rotation, tap=tap)
     except MediaError as exc:
         warnings.append(f"no frame grids for duplicates: {exc.reason}")
         return None

@@ -200,6 +200,17 @@ def downscale(frame: np.ndarray, short_side: int = SHORT_SIDE, max_side: int = M
 ROTATE = {90: cv2.ROTATE_90_COUNTERCLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_CLOCKWISE}
 
 
+def small_bgr(frame: Any, rotate: int | None = None) -> np.ndarray:
+    """A PyAV frame as the BGR picture the keyframe picker keeps (see
+    :func:`downscale`), turned by the cv2 ``rotate`` code. swscale shrinks and
+    converts in one step, so a 1080p frame is never made BGR at full size."""
+    h, w = downscale_size(frame.height, frame.width)
+    if (h, w) != (frame.height, frame.width):
+        frame = frame.reformat(width=w, height=h, format="bgr24", interpolation="AREA")
+    image: np.ndarray = frame.to_ndarray(format="bgr24")
+    return cv2.rotate(image, rotate) if rotate is not None else image
+
+
 class KeyframeSeeker:
     """Reads frames with PyAV and seeks *to key frames*: ``seek(i)`` lands on
     the key frame at or before frame ``i`` (or, with ``earliest``, decodes on
@@ -250,13 +261,7 @@ class KeyframeSeeker:
         return index, frame
 
     def _image(self, frame: Any) -> np.ndarray:
-        # Out already at the size the picker keeps: swscale shrinks and converts
-        # in one step, so a 1080p frame is never made BGR at full size.
-        h, w = downscale_size(frame.height, frame.width)
-        if (h, w) != (frame.height, frame.width):
-            frame = frame.reformat(width=w, height=h, format="bgr24", interpolation="AREA")
-        image: np.ndarray = frame.to_ndarray(format="bgr24")
-        return cv2.rotate(image, self._rotate) if self._rotate is not None else image
+        return small_bgr(frame, self._rotate)
 
     def seek(self, index: int, *, earliest: int | None = None) -> None:
         self.seeks += 1
