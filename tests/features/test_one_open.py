@@ -25,23 +25,66 @@ from .conftest import write_video
 needs_ffmpeg = pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="needs the ffmpeg tool")
 
 
+OPENCV_DECODED = Counter[str]()
+
+
+class CountingCapture:
+    """The real cv2.VideoCapture, counting the frames decoded through it."""
+
+    real = cv2.VideoCapture
+
+    def __init__(self, *args: Any) -> None:
+        self._cap = CountingCapture.real(*args)
+
+    def grab(self) -> bool:
+        ok = bool(self._cap.grab())
+        OPENCV_DECODED["frames"] += ok
+        return ok
+
+    def read(self) -> tuple[bool, Any]:
+        ok, frame = self._cap.read()
+        OPENCV_DECODED["frames"] += bool(ok)
+        return ok, frame
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._cap, name)
+
+
 @pytest.fixture
 def opens(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
-    """Counts every PyAV and OpenCV open of a file (the real ones are called)."""
+    """Counts every PyAV and OpenCV open of a file (the real ones are called),
+    and (under "opencv frames") the frames OpenCV decodes."""
     counts: Counter[str] = Counter()
-    real_open, real_capture = av.open, cv2.VideoCapture
+    real_open = av.open
 
     def av_open(*args: Any, **kwargs: Any) -> Any:
         counts["pyav"] += 1
         return real_open(*args, **kwargs)
 
-    def capture(*args: Any, **kwargs: Any) -> Any:
+    def capture(*args: Any) -> CountingCapture:
         counts["opencv"] += 1
-        return real_capture(*args, **kwargs)
+        return CountingCapture(*args)
 
+    OPENCV_DECODED.clear()
     monkeypatch.setattr(av, "open", av_open)
     monkeypatch.setattr(cv2, "VideoCapture", capture)
     return counts
+
+
+@pytest.fixture
+def shared(monkeypatch: pytest.MonkeyPatch) -> list[MediaFile]:
+    """The scan's shared opens (real ones), kept to read their decoded-frame counts."""
+    kept: list[MediaFile] = []
+    real = extract.open_media
+
+    def keep(path: Any, **kwargs: Any) -> MediaFile | None:
+        media = real(path, **kwargs)
+        if media is not None:
+            kept.append(media)
+        return media
+
+    monkeypatch.setattr(extract, "open_media", keep)
+    return kept
 
 
 def _index(path: Path) -> VideoRecord:
@@ -53,8 +96,10 @@ def _index(path: Path) -> VideoRecord:
 
 
 @needs_ffmpeg
-def test_a_short_file_with_sound_is_opened_once_by_pyav(tmp_path: Path, opens: Counter[str]) -> None:
-    """Grids, audio print, sound shares, cuts and keyframes: all from one PyAV open."""
+def test_a_short_file_with_sound_is_opened_and_decoded_once(tmp_path: Path, opens: Counter[str],
+                                                            shared: list[MediaFile]) -> None:
+    """Grids, audio print, sound shares, cuts and keyframes: all from one PyAV
+    open, and its frames decoded once (OpenCV decodes the probe's first frame only)."""
     silent = write_video(tmp_path / "silent.mp4", seconds=12.0, scene_seconds=4.0)
     path = tmp_path / "clip.mkv"
     subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", str(silent), "-f", "lavfi", "-i",
@@ -66,27 +111,21 @@ def test_a_short_file_with_sound_is_opened_once_by_pyav(tmp_path: Path, opens: C
     assert "cuts_per_minute" in record.stats and "scenes" in record.stats
     assert record.stats["scenes"] >= 3  # a new scene every 4 s
     assert dict(opens) == {"pyav": 1, "opencv": 1}, dict(opens)
+    frames = 12 * 25
+    print(f"\nframes decoded: {shared[0].frames_decoded} by PyAV, {OPENCV_DECODED['frames']} by OpenCV, of {frames}")
+    assert OPENCV_DECODED["frames"] == 1
+    assert len(shared) == 1 and frames <= shared[0].frames_decoded <= frames + 2
 
 
 @needs_ffmpeg
 def test_a_long_film_is_opened_once_and_never_decoded_whole(tmp_path: Path, opens: Counter[str],
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+                                                            shared: list[MediaFile]) -> None:
     """A 5-minute 720p film with 10 s GOPs: keyframe windows and sampled cut
     stretches by seeking in the one open; no grids (too long to decode whole)."""
     path = tmp_path / "film.mkv"
     subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=s=1280x720:r=25:d=300",
                     "-c:v", "libx264", "-preset", "ultrafast", "-g", "250", "-pix_fmt", "yuv420p", str(path)],
                    check=True)
-    shared: list[MediaFile] = []
-    real = extract.open_media
-
-    def keep(path: Any, **kwargs: Any) -> MediaFile | None:  # the real open, remembered to read its count
-        media = real(path, **kwargs)
-        if media is not None:
-            shared.append(media)
-        return media
-
-    monkeypatch.setattr(extract, "open_media", keep)
     opens.clear()
     record = _index(path)
     assert dict(opens) == {"pyav": 1, "opencv": 1}, dict(opens)
