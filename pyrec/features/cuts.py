@@ -40,6 +40,11 @@ FLAT = 0.02  # local level floor: in a still shot (changes ~0) any jump over MIN
 FULL_STREAM_PIXELS = 3000 * 640 * 360
 SAMPLES = 4
 SAMPLE_SECONDS = 4.0
+# ... of a picture up to 720p; a larger picture gets shorter stretches, so the
+# sample costs about the decoded pixels of a 720p one (decoding dominates:
+# 1080p H.264/HEVC cost ~2.2x per frame), never below MIN_SAMPLE_SECONDS.
+SAMPLE_PIXELS = 1280 * 720
+MIN_SAMPLE_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -163,6 +168,12 @@ class CutFinder:
         return detect_cuts(self.times, self.signatures)
 
 
+def sample_seconds(width: int, height: int) -> float:
+    """Seconds of each sampled stretch: SAMPLE_SECONDS up to 720p, less for larger pictures."""
+    pixels = max(1, width * height)
+    return max(MIN_SAMPLE_SECONDS, SAMPLE_SECONDS * min(1.0, SAMPLE_PIXELS / pixels))
+
+
 def whole_stream(duration: float, fps: float, width: int, height: int) -> bool:
     """Whether the fast pass reads this video's whole low-res stream (else it samples)."""
     return duration * fps * width * height <= FULL_STREAM_PIXELS or duration <= SAMPLES * SAMPLE_SECONDS * 2
@@ -171,7 +182,7 @@ def whole_stream(duration: float, fps: float, width: int, height: int) -> bool:
 def fast_shots(path: PathLike | MediaFile, *, duration: float, fps: float, width: int, height: int,
                step: float = STEP) -> Shots:
     """What the fast pass can afford: the whole stream of a short or small
-    video, else SAMPLES stretches of SAMPLE_SECONDS spread over it (each read
+    video, else SAMPLES stretches of :func:`sample_seconds` spread over it (each read
     from the key frame before it, all in one open of the file), the cut rate
     measured on those and the scene count extrapolated."""
     if not isinstance(path, MediaFile):
@@ -183,8 +194,9 @@ def fast_shots(path: PathLike | MediaFile, *, duration: float, fps: float, width
     cuts: list[float] = []
     seconds = 0.0
     frames = 0
+    span = sample_seconds(width, height)
     for k in range(SAMPLES):
-        part = shots_in(media, step=step, start=duration * (k + 0.5) / SAMPLES, span=SAMPLE_SECONDS)
+        part = shots_in(media, step=step, start=duration * (k + 0.5) / SAMPLES, span=span)
         cuts += part.cuts
         seconds += part.seconds
         frames += part.frames
