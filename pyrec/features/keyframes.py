@@ -230,9 +230,11 @@ class FrameCapture:
         self.seen = max(self.seen, index + 1)
 
     def pick(self, video: VideoReader) -> KeyframeSet | None:
-        """The keyframes from the kept frames; None when the pass ended before
-        the last window (a damaged file): the picker then reads for itself."""
-        if not self.frames or self.seen <= max(self.wanted, default=0):
+        """The keyframes from the kept frames; None when the pass ended well
+        before the last window (a damaged file): the picker then reads for
+        itself. (A header's frame count is often a frame or two more than
+        decodes: those windows just come out short, as when read straight through.)"""
+        if not self.frames or self.seen < 0.9 * max(self.wanted, default=0):
             return None
         return _pick(_Replay(self, video), video, self.info, self.plan, self.info.frame_count, self.max_keyframes)
 
