@@ -45,6 +45,8 @@ class MediaFile:
         if self.container.streams.video:
             ctx = self.video.codec_context
             ctx.thread_count = self.threads
+            if self.threads > 1:
+                ctx.thread_type = "AUTO"  # frame threads too (PyAV's default is slices only)
             if rough:
                 ctx.options = {**ctx.options, "skip_loop_filter": "all"}
 

@@ -39,8 +39,9 @@ class ShotStage:
     name = "shots"
     version = 1
 
-    def __init__(self, *, threads: int = 1) -> None:
-        self.threads = threads  # the deep worker runs one file at a time; the scan may run beside it
+    def __init__(self, *, threads: int | None = None) -> None:
+        # The deep worker reads one file at a time: both cores decode it (as Whisper uses both).
+        self.threads = threads or min(2, os.cpu_count() or 1)
 
     def unavailable(self) -> str | None:
         return None  # PyAV and OpenCV are base dependencies
