@@ -2,6 +2,8 @@
 obvious alternatives, on generated long files.
 
     python benchmarks/bench_audio.py [--quick] [--no-speech]
+    python benchmarks/bench_audio.py --accuracy      # the rule on labelled generated audio
+    python benchmarks/bench_audio.py --real [--no-speech]   # on real recordings (tools/build_real_audio_set.py)
 
 Files (made once with the ffmpeg tool, cached under benchmarks/.cache):
   * 10 minutes, 1280x720 H.264 (long GOP), AAC: speech / music / silence
@@ -31,10 +33,11 @@ from pathlib import Path
 
 import numpy as np
 
-from pyrec.features.audio import SAMPLE_RATE, decode_audio
+from pyrec.features.audio import SAMPLE_RATE, AudioClip, decode_audio
 from pyrec.features.container import opened
 from pyrec.features.extract import extract_media
 from pyrec.features.soundscape import SoundShares, measure_clips, measure_container
+from pyrec.features.wer import word_error_rate
 
 HERE = Path(__file__).resolve().parent
 CACHE = HERE / ".cache"
@@ -199,7 +202,7 @@ def accuracy_rows(seed: int) -> None:
     rng = np.random.default_rng(seed)
     confusion: dict[str, dict[str, int]] = {}
     for true, _, samples in _signals(rng) + _speech_signals():
-        classes, _ = _classify(samples)
+        classes, _, _ = _classify(samples)
         row = confusion.setdefault(true, {n: 0 for n in names.values()})
         for c in classes.tolist():
             row[names[c]] += 1
@@ -214,14 +217,86 @@ def accuracy_rows(seed: int) -> None:
     print(f"{'overall':8} {hits / total:.1%} of {total} segments")
 
 
+# -- real recordings (tools/build_real_audio_set.py): shares vs truth, speech per segment, WER ----------
+REAL = CACHE / "real-audio"
+def segment_truth(spans: list[list[float]], count: int, seconds: float) -> np.ndarray:
+    """Per segment: 1 speech (words cover >= half of it), 0 none said, -1 in between (not scored)."""
+    out = np.full(count, -1, np.int64)
+    for i in range(count):
+        s, e = i * seconds, (i + 1) * seconds
+        covered = sum(max(0.0, min(e, b) - max(s, a)) for a, b in spans)
+        out[i] = 1 if covered >= seconds / 2 else 0 if covered == 0 else -1
+    return out
+
+
+def real_rows(transcribe: bool) -> None:
+    import json
+
+    from pyrec.features.soundscape import FRAME, SEGMENT_FRAMES, SPEECH, _classify
+
+    index = REAL / "clips.json"
+    if not index.exists():
+        raise SystemExit(f"no real-audio set: run python tools/build_real_audio_set.py (makes {REAL})")
+    clips = json.loads(index.read_text())
+    stage = None
+    if transcribe:
+        from pyrec.features.speech import SpeechStage
+        from pyrec.models import whisper
+
+        reason = whisper.unavailable()
+        stage = SpeechStage() if reason is None else None
+        if stage is None:
+            print(f"WER: skipped ({reason})")
+    seg_seconds = FRAME * SEGMENT_FRAMES / SAMPLE_RATE
+    print(f"\nreal recordings (fast-pass rule on the whole clip; truth labelled by ear / by construction)\n"
+          f"{'clip':28} {'kind':7} {'speech':>6} {'music':>6} {'noise':>6} {'silent':>6} {'bed':>5}  {'truth':24} ok "
+          f"{'seg acc':>7} {'WER':>5}")
+    tally: dict[str, list[int]] = {}
+    seg_hits = seg_total = 0
+    for clip in clips:
+        path = REAL / f"{clip['name']}.wav"
+        with opened(path) as container:
+            samples = decode_audio(container, path).samples
+        s = measure_clips([AudioClip(samples, 0.0)])
+        # music is present when heard alone or under the speech (the "music" trait's reading)
+        got = {"speech": s.speech, "music": s.music + s.music_bed, "noise": s.noise, "silence": s.silence}
+        ok = (sum(got[c] for c in clip["dominant"]) >= 0.5 and all(got[c] >= 0.2 for c in clip["present"])
+              and all(got[c] < 0.2 for c in clip["absent"]))
+        tally.setdefault(clip["kind"], [0, 0])[0] += ok
+        tally[clip["kind"]][1] += 1
+        seg = ""
+        if clip["speech_spans"]:
+            classes, _, _ = _classify(samples)
+            truth = segment_truth(clip["speech_spans"], classes.size, seg_seconds)
+            scored = truth >= 0
+            hits = int(((classes[scored] == SPEECH) == (truth[scored] == 1)).sum())
+            seg_hits += hits
+            seg_total += int(scored.sum())
+            seg = f"{hits / max(int(scored.sum()), 1):7.1%}"
+        error = ""
+        if stage is not None and clip["text"]:
+            said = " ".join(m.text for m in stage.run(path, duration=len(samples) / SAMPLE_RATE, budget_seconds=120))
+            error = f"{word_error_rate(clip['text'], said):5.2f}"
+        truth_text = "+".join(clip["dominant"]) + ("; has " + ",".join(clip["present"]) if clip["present"] else "")
+        print(f"{clip['name']:28} {clip['kind']:7} {s.speech:6.2f} {s.music:6.2f} {s.noise:6.2f} {s.silence:6.2f} {s.music_bed:5.2f}  "
+              f"{truth_text:24} {'y' if ok else 'N':2} {seg:>7} {error:>5}")
+    print("clips right, by kind: " + ", ".join(f"{k} {a}/{n}" for k, (a, n) in tally.items()) +
+          f"; speech per 0.512 s segment (LibriVox word alignments): {seg_hits / max(seg_total, 1):.1%} of {seg_total}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="one repeat, no 2-hour file")
     parser.add_argument("--no-speech", action="store_true")
     parser.add_argument("--accuracy", action="store_true", help="only the music / noise / silence rule's accuracy")
+    parser.add_argument("--real", action="store_true",
+                        help="only the real recordings (tools/build_real_audio_set.py), with Whisper's WER")
     parser.add_argument("--seed", type=int, default=11,
                         help="of the generated signals (the threshold was chosen on seed 7; 11 is held out)")
     args = parser.parse_args(argv)
+    if args.real:
+        real_rows(transcribe=not args.no_speech)
+        return 0
     accuracy_rows(args.seed)
     if args.accuracy:
         return 0

@@ -221,7 +221,8 @@ def _sound_line(video: VideoDetail) -> str:
         return "not heard (no audio track, or scanned before pyrec listened)"
     level = "silent" if sound["loudness_lufs"] is None else f"{sound['loudness_lufs']:.1f} LUFS"
     traits = f" ({', '.join(sound['traits'])})" if sound["traits"] else ""
-    return (f"speech {sound['speech']:.0%}, music {sound['music']:.0%}, other {sound['noise']:.0%}, "
+    bed = f" ({sound['music_bed']:.0%} over music)" if sound["music_bed"] >= 0.005 else ""
+    return (f"speech {sound['speech']:.0%}{bed}, music {sound['music']:.0%}, other {sound['noise']:.0%}, "
             f"silence {sound['silence']:.0%}; {level}{traits}")
 
 

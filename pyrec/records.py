@@ -30,6 +30,8 @@ INTERACTION_KINDS = ("play", "like", "dislike", "rate", "hide", "skip", "watched
 # Kinds of timed text a video carries (the library's moments table checks the
 # same list: a new kind needs a migration).
 MOMENT_KINDS = ("chapter", "subtitle", "speech", "screen_text")
+# How a moment's place is said, by kind ("said at 0:06"): search results and reasons.
+MOMENT_PLACES = {"chapter": "chapter at", "subtitle": "said at", "speech": "said at", "screen_text": "on screen at"}
 
 # When a play counts as having watched the video (the rule media centres such
 # as Kodi use): 90 % of it seen, or, of a video long enough to have end
@@ -63,10 +65,12 @@ def is_watched(fraction: Number, duration: Number, *, watched_fraction: float = 
 # (stats) and its traits (entities of kind "sound"); audio fingerprints beside
 # the frame grids, bit depth and HDR in the stats.
 # 4: picture categories instead of ImageNet classes; shot cuts per minute and scene count.
-# 5: frame grids from PyAV's grey (the luma plane, not OpenCV's BGR->grey) and
+# 5: the sound rule heard on real recordings (sung vocals are music, dense music is music, applause is
+# not) and "music_bed_share" (speech with music under it) in the stats.
+# 6: frame grids from PyAV's grey (the luma plane, not OpenCV's BGR->grey) and
 # keyframes shrunk by swscale; a short video's shot cuts from every frame of
 # its grid pass (the deep "shots" stage then replaces a film's sampled figure).
-EXTRACTOR_VERSION = 5
+EXTRACTOR_VERSION = 6
 
 # Ratings in a library are out of this (pyrec rate, and what Kodi, Plex,
 # Jellyfin and Trakt store); MovieLens's 0.5-5 stars are rescaled by the recommender.
@@ -261,3 +265,15 @@ class MediaText:
     container: ContainerInfo
     moments: tuple[Moment, ...] = ()
     cue_counts: dict[int, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A few consecutive moments of one kind read as one text (a meaning-search
+    unit): from the first line's start to the last line's end."""
+
+    start: float
+    end: float
+    kind: str
+    text: str
+    lines: int = 1

@@ -14,9 +14,10 @@ reasons, where playback stopped).
 from __future__ import annotations
 
 from dataclasses import asdict
+from typing import TYPE_CHECKING, Literal, TypedDict
 
 from pyrec.clock import format_clock
-from typing import TYPE_CHECKING, Literal, TypedDict
+from pyrec.records import MOMENT_PLACES
 
 if TYPE_CHECKING:
     import numpy as np
@@ -144,6 +145,7 @@ class SoundJson(TypedDict):
     music: float
     noise: float
     silence: float
+    music_bed: float  # of the time: speech with music under it (part of ``speech``)
     loudness_lufs: float | None  # None: silent throughout
     seconds_heard: float
     traits: list[str]  # "talky", "music", "quiet"
@@ -292,7 +294,7 @@ def sound_json(stats: dict[str, float], traits: list[str]) -> SoundJson | None:
         return None
     return {"speech": stats["speech_share"], "music": stats.get("music_share", 0.0),
             "noise": stats.get("noise_share", 0.0), "silence": stats.get("silence_share", 0.0),
-            "loudness_lufs": stats.get("loudness_lufs"), "seconds_heard": stats.get("audio_seconds_heard", 0.0),
+            "music_bed": stats.get("music_bed_share", 0.0), "loudness_lufs": stats.get("loudness_lufs"), "seconds_heard": stats.get("audio_seconds_heard", 0.0),
             "traits": traits}
 
 
@@ -381,13 +383,11 @@ def entity_json(e: VideoEntity) -> EntityJson:
     return {"id": e.entity_id, "kind": e.kind, "name": e.name, "role": e.role, "weight": e.weight, "extra": e.extra}
 
 
-# How a moment's place is said, by kind.
-_MOMENT_VERBS = {"subtitle": "said at", "speech": "said at", "screen_text": "on screen at"}
 
 
 def moment_json(m: Moment) -> MomentJson:
     at = format_clock(m.start)
-    where = f"chapter '{m.text}' at {at}" if m.kind == "chapter" else f"{_MOMENT_VERBS.get(m.kind, 'at')} {at}"
+    where = f"chapter '{m.text}' at {at}" if m.kind == "chapter" else f"{MOMENT_PLACES.get(m.kind, 'at')} {at}"
     return {"time": round(m.start, 3), "end": round(m.end, 3), "kind": m.kind, "text": m.text,
             "language": m.language, "where": where}
 

@@ -32,7 +32,7 @@ from pyrec.models import (
     user_config_path,
     verify,
 )
-from pyrec.models.registry import sha256_file
+from pyrec.models.registry import extra_entry, sha256_file
 
 
 @pytest.fixture(autouse=True)
@@ -56,6 +56,30 @@ def test_manifest_lists_both_models_with_provenance_and_digests() -> None:
     assert (visual.output, visual.probs_output, visual.dims) == ("pool", "probs", 1280)
     assert visual.image is not None and visual.image.size == 224
     assert specs[TEXT_MODEL].dims == 384
+
+
+def test_every_extra_model_names_its_extra_source_licence_and_digests() -> None:
+    """One shape for the models an extra installs: each names an extra that
+    pyproject.toml declares, where it comes from, its licence and a digest of
+    every file pyrec checks before use."""
+    import tomllib
+
+    doc = json.loads(MANIFEST.read_text())
+    assert set(doc) <= {"format", "built_with", "models", "extras"}
+    declared = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    extras = doc["extras"]
+    assert {"whisper-base", "rapidocr-pp-ocrv6"} <= set(extras)
+    for model_id, entry in extras.items():
+        assert entry == extra_entry(model_id)
+        assert entry["extra"] in declared, model_id
+        assert entry["licence"] in {"MIT", "Apache-2.0"} and entry["source"]["pypi"] and entry["use"]
+        digests = [*entry.get("files", {}).values(), entry.get("model_bin", {})]
+        for d in digests:
+            digest = d["sha256"] if isinstance(d, dict) and "sha256" in d else d
+            if digest:
+                assert isinstance(digest, str) and len(digest) == 64, model_id
+    with pytest.raises(ModelError, match="no extra model 'nope'"):
+        extra_entry("nope")
 
 
 def test_int8_accuracy_recorded_in_manifest_meets_the_floors() -> None:

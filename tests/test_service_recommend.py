@@ -236,3 +236,33 @@ def test_ratings_are_read_out_of_ten(service: PyrecService) -> None:
     fond, harsh = rank_of_sequel("fond"), rank_of_sequel("harsh")
     assert fond <= 1, fond
     assert harsh >= fond + 5, (fond, harsh)
+
+
+def test_a_library_nobody_has_watched_yet_gets_a_first_look_at_its_range(service: PyrecService) -> None:
+    """No plays, likes or ratings anywhere: For you shows one most typical
+    video of each kind, biggest kinds first, says so, and offers a series
+    by its first episode and a video once (not its copy). The first like
+    turns it into ordinary recommendations."""
+    ids = _ids(service)
+    titles = {v: t for t, v in ids.items()}
+    items = service.recommend(n=8)
+    assert len(items) == 8  # it was empty: "nothing to recommend yet"
+    heads = []
+    for item in items:
+        (why,) = item["reasons"]
+        assert why.startswith("one of "), why
+        heads.append((item["title"], {t for t in titles.values() if t in why}))
+    kinds = 4  # about the square root of the 17 videos (one of the Tidewater copies is not offered)
+    for i, (title, named) in enumerate(heads[:kinds]):
+        others = {t for t, _ in heads[:kinds]} - {title}
+        assert not named & others, (title, named)  # each names its own kind's fellows, none of the other heads
+    shown = [item["id"] for item in items]
+    assert not {ids["Sandstorm"], ids["Oasis"]} & set(shown)  # Desert Tales is offered by its first episode only
+    assert not {ids["Tidewater"], ids["tidewater"]} <= set(shown)  # one copy
+    for_you = next(s for s in service.shelves() if s["id"] == "for_you")
+    assert len(for_you["items"]) >= 8 and for_you["items"][0]["reasons"][0].startswith("one of ")
+
+    service.like(ids["Neon Alley"])
+    after = service.recommend(n=8)
+    assert ids["After Midnight"] in {i["id"] for i in after}
+    assert not any(r.startswith("one of ") for i in after for r in i["reasons"])

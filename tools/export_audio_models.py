@@ -131,6 +131,8 @@ def whisper_entry(work: Path) -> dict:
         "model_bin": {"bytes": size, "sha256": joined.hexdigest()},
         "files": files,
         "extra": "speech",
+        "use": "speech transcripts (pyrec/features/speech.py); the extra's two wheels carry model.bin in halves, "
+               "joined and checked at first use (pyrec/models/whisper.py)",
     }
 
 
@@ -149,8 +151,9 @@ def main(argv: list[str] | None = None) -> int:
     manifest_path = args.out / "manifest.json"
     manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {"format": 1}
     manifest.setdefault("models", {})["silero-vad"] = vad
-    # Not an ONNX model pyrec loads from this folder: its own section, read by pyrec.models.whisper.
-    manifest.setdefault("speech", {})["whisper-base"] = whisper
+    # Not an ONNX model pyrec loads from this folder: an extra's model, read by pyrec.models.whisper.
+    manifest.pop("speech", None)  # the section's name before extras had one
+    manifest.setdefault("extras", {})["whisper-base"] = whisper
     manifest.setdefault("built_with", {})["audio_tool"] = "tools/export_audio_models.py"
     manifest_path.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     print(f"{'model':14} {'licence':8} {'MiB':>7}  sha256")

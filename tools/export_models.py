@@ -72,6 +72,9 @@ DEFAULT_SAMPLES = ROOT.parent / "shared" / "data" / "sample-videos"
 
 TORCH_VERSION = "2.13.0"
 OPSET = 17
+# Keys another tool writes into a model's manifest entry (build_label_categories.py);
+# a re-export keeps them.
+ADDED_BY_OTHER_TOOLS = ("categories", "categories_sha256", "categories_source")
 
 
 @dataclass(frozen=True)
@@ -786,13 +789,18 @@ def main(argv: list[str] | None = None) -> int:
             entry["tokenizer_sha256"] = sha256_file(args.out / entry["tokenizer"])
         if "classes" in entry:
             entry["classes_sha256"] = sha256_file(args.out / entry["classes"])
-    manifest = {
-        "format": 1,
-        "built_with": {"tool": "tools/export_models.py", "torch": torch.__version__,
-                       "onnx": onnx.__version__, "onnxruntime": ort.__version__, "opset": OPSET},
-        "models": {"efficientnet-lite0": visual, "minilm-l6-v2": text},
-    }
-    (args.out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    # Merge, not rewrite: the audio models, the category table and the extras'
+    # entries come from the other tools and must survive a re-export.
+    manifest_path = args.out / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {"format": 1}
+    manifest.setdefault("built_with", {}).update(
+        {"tool": "tools/export_models.py", "torch": torch.__version__, "onnx": onnx.__version__,
+         "onnxruntime": ort.__version__, "opset": OPSET})
+    models = manifest.setdefault("models", {})
+    for key, entry in (("efficientnet-lite0", visual), ("minilm-l6-v2", text)):
+        kept = {k: v for k, v in models.get(key, {}).items() if k in ADDED_BY_OTHER_TOOLS}
+        models[key] = {**entry, **kept}
+    manifest_path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
     print(f"\n{'file':34} {'licence':10} {'MiB':>6}  sha256")
     for entry in (visual, text):

@@ -19,7 +19,6 @@ RapidOCR is the ``pyrec[ocr]`` extra (see ``unavailable``).
 from __future__ import annotations
 
 import importlib.util
-import json
 import os
 import re
 import time
@@ -33,8 +32,7 @@ import numpy as np
 
 from pyrec.errors import ModelError
 from pyrec.features.stream import low_res_frames
-from pyrec.models import MANIFEST
-from pyrec.models.registry import verify_file
+from pyrec.models.registry import extra_entry, verify_file
 from pyrec.records import Moment
 
 PathLike = str | os.PathLike[str]
@@ -120,7 +118,7 @@ def ocr_model_files() -> dict[str, Path]:
     if spec is None or not spec.submodule_search_locations:
         raise ModelError("rapidocr is not installed: pip install 'pyrec[ocr]'")
     site = Path(next(iter(spec.submodule_search_locations))).parent
-    entry = json.loads(MANIFEST.read_text(encoding="utf-8"))["extras"][OCR_MODELS]
+    entry = extra_entry(OCR_MODELS)
     out: dict[str, Path] = {}
     for name, info in entry["files"].items():
         path = site / name

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from pyrec.library.base import LibraryBase
+from pyrec.library.codec import clean_text
 from pyrec.library.rows import DupeGroupRow
 from pyrec.records import FrameGrids
 
@@ -36,29 +37,30 @@ class DuplicateStore(LibraryBase):
         where = "" if dismissed is None else f" WHERE dismissed = {int(dismissed)}"
         with self._read() as conn:
             row = conn.execute("SELECT value FROM settings WHERE key = ?", (FINGERPRINT_SETTING,)).fetchone()
-            rows = conn.execute(f"SELECT id, members, best, pairs, dismissed, kind FROM dupe_groups{where} "
+            rows = conn.execute(f"SELECT id, members, best, pairs, dismissed, kind, why FROM dupe_groups{where} "
                                 "ORDER BY id").fetchall()
         groups = [DupeGroupRow(int(i), [int(v) for v in m.split(",")], int(b),
-                               [(int(a), int(c), float(e)) for a, c, e in json.loads(p)], bool(d), str(k))
-                  for i, m, b, p, d, k in rows]
+                               [(int(a), int(c), float(e)) for a, c, e in json.loads(p)], bool(d), str(k), str(w))
+                  for i, m, b, p, d, k, w in rows]
         return (None if row is None else str(row[0])), groups
 
     def replace_dupe_groups(self, fingerprint: str,
-                            groups: Sequence[tuple[Sequence[int], int, Sequence[tuple[int, int, float]], str]]) -> None:
-        """The groups found now, as (members, best, pairs, kind). A group whose members
+                            groups: Sequence[tuple[Sequence[int], int, Sequence[tuple[int, int, float]], str, str]]
+                            ) -> None:
+        """The groups found now, as (members, best, pairs, kind, why). A group whose members
         are exactly those of a stored group keeps its id and its dismissal;
         the other undismissed groups go."""
         now = time.time()
-        keys = [members_key(m) for m, _, _, _ in groups]
+        keys = [members_key(m) for m, *_ in groups]
         with self._write() as conn:
             marks = ",".join("?" * len(keys))
             conn.execute(f"DELETE FROM dupe_groups WHERE dismissed = 0 AND members NOT IN ({marks})", keys)
             conn.executemany(
-                "INSERT INTO dupe_groups (members, best, pairs, found_at, kind) VALUES (?, ?, ?, ?, ?) "
+                "INSERT INTO dupe_groups (members, best, pairs, found_at, kind, why) VALUES (?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (members) DO UPDATE SET best = excluded.best, pairs = excluded.pairs, "
-                "found_at = excluded.found_at, kind = excluded.kind",
-                [(k, int(best), json.dumps([[int(a), int(b), round(float(e), 4)] for a, b, e in pairs]), now, kind)
-                 for k, (_, best, pairs, kind) in zip(keys, groups, strict=True)])
+                "found_at = excluded.found_at, kind = excluded.kind, why = excluded.why",
+                [(k, int(best), json.dumps([[int(a), int(b), round(float(e), 4)] for a, b, e in pairs]), now, kind,
+                  clean_text(why)) for k, (_, best, pairs, kind, why) in zip(keys, groups, strict=True)])
             conn.execute("INSERT INTO settings (key, value) VALUES (?, ?) "
                          "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (FINGERPRINT_SETTING, fingerprint))
 

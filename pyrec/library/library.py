@@ -16,13 +16,14 @@ from pyrec.library.duplicates import DuplicateStore
 from pyrec.library.imports import ImportStore
 from pyrec.library.migrations import user_version
 from pyrec.library.moments import MomentReads
+from pyrec.library.passages import PassageStore
 from pyrec.library.rows import LibraryStats
 from pyrec.library.settings import SettingsStore
 from pyrec.library.videos import VideoStore
 
 
 class Library(VideoStore, ContentReads, MomentReads, BehaviourStore, SettingsStore, DuplicateStore, ImportStore,
-              DeepStore):
+              DeepStore, PassageStore):
     """``with Library.open(path) as lib: ...`` — see the mixins for the calls.
 
     Every call is one transaction; writers in other processes wait (up to the

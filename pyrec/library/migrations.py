@@ -343,6 +343,46 @@ ALTER TABLE frame_grids ADD COLUMN audio BLOB;
 ALTER TABLE dupe_groups ADD COLUMN kind TEXT NOT NULL DEFAULT 'copies';
 """
 
+# v12: each duplicate group says why its best copy is best ("the 1280x720 copy
+# is an upscale"), so the page that offers to trash the others can say so.
+_V12_DUPLICATE_WHY = """
+ALTER TABLE dupe_groups ADD COLUMN why TEXT NOT NULL DEFAULT '';
+"""
+
+# v13: meaning search that says where. Each video's timed lines grouped into
+# short passages (features/passages.py says why that size), one text-model
+# vector each. Keyed by video, kind and start: a passage is one kind's lines.
+# A passage is only ever as fresh as its moments: any insert, delete or text
+# change of a video's moments of a kind drops that kind's passages in the same
+# transaction (the triggers), and the scan / deep pass embed what is missing.
+# made_at (indexed) tells a search session that passages changed.
+_V13_PASSAGES = """
+CREATE TABLE moment_passages (
+    id       INTEGER PRIMARY KEY,
+    video_id INTEGER NOT NULL REFERENCES videos (id) ON DELETE CASCADE,
+    kind     TEXT    NOT NULL CHECK (kind IN ('chapter', 'subtitle', 'speech', 'screen_text')),
+    start    REAL    NOT NULL,
+    "end"    REAL    NOT NULL,
+    text     TEXT    NOT NULL,
+    lines    INTEGER NOT NULL,
+    model    TEXT    NOT NULL,
+    vector   BLOB    NOT NULL,
+    made_at  REAL    NOT NULL,
+    UNIQUE (video_id, kind, start)
+);
+CREATE INDEX moment_passages_made ON moment_passages (made_at);
+CREATE TRIGGER moments_passages_insert AFTER INSERT ON moments BEGIN
+    DELETE FROM moment_passages WHERE video_id = NEW.video_id AND kind = NEW.kind;
+END;
+CREATE TRIGGER moments_passages_delete AFTER DELETE ON moments BEGIN
+    DELETE FROM moment_passages WHERE video_id = OLD.video_id AND kind = OLD.kind;
+END;
+CREATE TRIGGER moments_passages_update AFTER UPDATE OF text, start, "end", kind ON moments BEGIN
+    DELETE FROM moment_passages WHERE video_id = OLD.video_id AND kind = OLD.kind;
+    DELETE FROM moment_passages WHERE video_id = NEW.video_id AND kind = NEW.kind;
+END;
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "catalogue: videos, texts, keyframes, embeddings, labels, entity graph", _V1_CATALOGUE),
     Migration(2, "full-text search over title, plot, people, tags, subtitles", _v2_search),
@@ -361,6 +401,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(10, "deep pass: which slow readers (speech, on-screen text) ran on each video", _V10_DEEP_RUNS),
     Migration(11, "duplicates: audio fingerprints with the frame grids; same footage with a different edit",
               _V11_DUPLICATE_AUDIO),
+    Migration(12, "duplicates: why the best copy is best, in words", _V12_DUPLICATE_WHY),
+    Migration(13, "meaning search that says where: an embedding per passage of a video's moments", _V13_PASSAGES),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

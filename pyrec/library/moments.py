@@ -49,7 +49,7 @@ class MomentReads(LibraryBase):
                 "ORDER BY m.start, m.kind = 'subtitle', m.id LIMIT ?",
                 (video_id, *params, -1 if limit is None else limit),
             ).fetchall()
-        return [_moment(r) for r in rows]
+        return [moment_row(r) for r in rows]
 
     def media_info(self, video_id: int) -> MediaInfo | None:
         """Format, codec labels, tags and streams; None for a video scanned
@@ -119,8 +119,8 @@ class MomentReads(LibraryBase):
                 f"WHERE moment_search MATCH ? {where}) WHERE nth <= ? ORDER BY rank, start LIMIT ?",
                 (match, *params, per_video, limit),
             ).fetchall()
-        return [MomentHit(int(r["video_id"]), _moment(r), -float(r["rank"])) for r in rows]
+        return [MomentHit(int(r["video_id"]), moment_row(r), -float(r["rank"])) for r in rows]
 
 
-def _moment(row: sqlite3.Row) -> Moment:
+def moment_row(row: sqlite3.Row) -> Moment:
     return Moment(float(row["start"]), float(row["end"]), str(row["kind"]), str(row["text"]), str(row["language"]))

@@ -46,6 +46,7 @@ class DupeGroupRow:
     pairs: list[tuple[int, int, float]]
     dismissed: bool
     kind: str = "copies"  # or "edits": the same footage with different sound (not copies to clean up)
+    why: str = ""  # why the best copy is best, in words ("" for groups stored before this was kept)
 
 
 @dataclass(frozen=True)

@@ -232,6 +232,18 @@ def load_manifest(path: Path = MANIFEST) -> dict[str, ModelSpec]:
     return specs
 
 
+def extra_entry(model_id: str, path: Path = MANIFEST) -> dict[str, Any]:
+    """The manifest's record (source, licence, digests) of a model an extra
+    installs (``extras`` section: speech, on-screen text); pyrec never loads
+    these from its own folder, so they are not :class:`ModelSpec` s."""
+    doc = _read_json(path)
+    extras = doc.get("extras") if isinstance(doc, dict) else None
+    found = extras.get(model_id) if isinstance(extras, dict) else None
+    if not isinstance(found, dict) or not isinstance(found.get("extra"), str):
+        raise ModelError(f"manifest has no extra model {model_id!r}", path)
+    return found
+
+
 @lru_cache(maxsize=1)
 def bundled_specs() -> dict[str, ModelSpec]:
     return load_manifest(MANIFEST)

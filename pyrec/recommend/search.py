@@ -25,6 +25,23 @@ or nonsense such as "qwxz zzkj", "tax return spreadsheet") x 18 videos.
   (best tag 1.0); nonsense at most 0.30. TAG_FLOOR = 0.5, TAG_RELATIVE = 0.8.
   Whiteout's text is only 0.242 from "a winter storm in the mountains" (below
   two unrelated videos), but its tag "snow" is 0.656: it is found by its tag.
+- query vs passage (a few consecutive lines said or shown, features/passages.py;
+  each video's best passage is a part of its own, and its reason says where):
+  measured by `benchmarks/bench_moment_search.py --part calibrate` on 12
+  subtitle scenes (lighthouse and storm, baking, football, court, launch,
+  emergency room, the demo's tide and harbour-market lines, ...) with 24
+  paraphrase queries sharing none of their words, 5 off-topic and 5 nonsense
+  queries. Related pairs: min 0.145, p10 0.236, median 0.447; unrelated pairs
+  (query vs the other 11 scenes): median 0.059, p90 0.171, p95 0.228, p99
+  0.313, max 0.422; the best passage of an off-topic query 0.055..0.280
+  ("quarterly sales figures" vs the stock-market scene), of nonsense
+  ("qwxz zzkj", "zzzz") 0.136..0.192. PASSAGE_FLOOR = 0.32 (above the
+  unrelated p99 and every off-topic or nonsense best) keeps 20 of 24 related
+  pairs and 3 of 264 unrelated; no off-topic or nonsense query finds a
+  passage. PASSAGE_RELATIVE = 0.6 drops the weak tail behind a clear match.
+  "The man who keeps the light saw bad weather coming" reads 0.456 against
+  its scene's passage but only 0.333 against the moments test's two-line
+  passage ("The lighthouse keeper waits. Ships pass the lighthouse at night.").
 """
 
 from __future__ import annotations
@@ -38,13 +55,16 @@ import numpy as np
 from pyrec.recommend.arrays import normalise_rows, top_positive
 from pyrec.recommend.catalog import Catalog
 from pyrec.recommend.explain import Reason, reason, top_reasons
+from pyrec.recommend.passages import PassageMatch
 from pyrec.recommend.vectors import IndexLike, search
 
-SEARCH_WEIGHTS = {"fts": 1.0, "text": 0.7, "labels": 0.6, "tags": 0.6}
+SEARCH_WEIGHTS = {"fts": 1.0, "passages": 0.8, "text": 0.7, "labels": 0.6, "tags": 0.6}
 TEXT_FLOOR = 0.28  # query-text cosine below this is no match (see the module docstring)
 TEXT_RELATIVE = 0.5  # ... nor below this share of the best match
 TAG_FLOOR = 0.5  # query-tag/genre name cosine
 TAG_RELATIVE = 0.8
+PASSAGE_FLOOR = 0.32  # query-passage cosine below this is no match (see the module docstring)
+PASSAGE_RELATIVE = 0.6  # ... nor below this share of the best video's passage
 
 
 @dataclass
@@ -72,6 +92,8 @@ class SemanticSearch:
         text_relative: float = TEXT_RELATIVE,
         tag_floor: float = TAG_FLOOR,
         tag_relative: float = TAG_RELATIVE,
+        passage_floor: float = PASSAGE_FLOOR,
+        passage_relative: float = PASSAGE_RELATIVE,
     ) -> None:
         self.catalog = catalog
         self.text_model = text_model
@@ -83,6 +105,7 @@ class SemanticSearch:
         self.max_labels = max_labels
         self.text_floor, self.text_relative = text_floor, text_relative
         self.tag_floor, self.tag_relative = tag_floor, tag_relative
+        self.passage_floor, self.passage_relative = passage_floor, passage_relative
         self.label_vectors: np.ndarray | None = None
         self.by_label = catalog.labels.transpose()
         if label_vectors is not None:
@@ -152,6 +175,15 @@ class SemanticSearch:
             which[vids[better]] = int(self.entities[i])
         return total, which
 
+    def _passages(self, matches: Mapping[int, PassageMatch]) -> dict[int, PassageMatch]:
+        """Catalogue position -> passage match, for the videos whose best
+        passage clears the floor and is close enough to the best of all."""
+        known = {self.catalog.pos(v): m for v, m in matches.items() if self.catalog.has(v)}
+        if not known:
+            return {}
+        cut = max(self.passage_floor, self.passage_relative * max(m.cosine for m in known.values()))
+        return {p: m for p, m in known.items() if m.cosine >= cut}
+
     def search(
         self,
         query: str = "",
@@ -160,8 +192,11 @@ class SemanticSearch:
         n: int = 20,
         *,
         allowed: np.ndarray | None = None,
+        passages: Mapping[int, PassageMatch] | None = None,
     ) -> list[SearchHit]:
-        """`fts`: video ids from the library's full-text search, best first."""
+        """`fts`: video ids from the library's full-text search, best first;
+        `passages`: per video id, its passage closest to the query (a
+        `PassageIndex` answer for the same query vector)."""
         cat = self.catalog
         parts: dict[str, np.ndarray] = {}
         if fts:
@@ -190,6 +225,12 @@ class SemanticSearch:
                 tags, tag_of = self._tags(q)
                 if tags.max() > 0:
                     parts["tags"] = tags / tags.max()
+        found = self._passages(passages or {})
+        if found:
+            parts["passages"] = np.zeros(cat.n, np.float32)
+            for p, m in found.items():
+                parts["passages"][p] = m.cosine
+            parts["passages"] /= max(m.cosine for m in found.values())
         if not parts:
             return []
         total = cast(np.ndarray, sum(self.weights.get(k, 0.0) * v for k, v in parts.items()))  # parts is non-empty
@@ -204,7 +245,11 @@ class SemanticSearch:
                                  entity_kind=cat.graph.kind_name(tag_of[p]), query=query))
             if "labels" in parts and parts["labels"][p] > 0 and which[p] >= 0:
                 rs.append(reason("search_label", self.weights["labels"] * float(parts["labels"][p]), label=cat.label_names[which[p]], query=query))
-            if "text" in parts and parts["text"][p] > 0:
+            if p in found:
+                m = found[p]
+                rs.append(reason("search_passage", self.weights.get("passages", 0.0) * float(parts["passages"][p]),
+                                 query=query, time=m.start, moment_kind=m.kind, passage=m.passage))
+            if "text" in parts and parts["text"][p] > 0 and p not in found:  # the passage says it, and where
                 rs.append(reason("search_semantic", self.weights["text"] * float(parts["text"][p]), query=query))
             hits.append(SearchHit(p, float(total[p]), top_reasons(rs, 3)))
         return hits

@@ -34,6 +34,7 @@ from pyrec.errors import ModelError, PyrecError
 from pyrec.features.deep import DeepResult, DeepStage
 from pyrec.records import Moment
 from pyrec.scan.heard_text import embed_with_heard_text
+from pyrec.scan.passages import embed_missing_passages
 
 if TYPE_CHECKING:
     from pyrec.library import Library
@@ -41,6 +42,14 @@ if TYPE_CHECKING:
 
 DEFAULT_BUDGET = 120.0  # seconds of compute per file and stage: a 2-hour film gets a sample
 WORKER_CRASHED = "worker process crashed while reading"
+
+
+def hang_limit(budget_seconds: float) -> float:
+    """Wall seconds after which a stage still reading one file is stopped.
+    Stages keep to their budget themselves (checked between windows); one
+    past three times it, or a minute over it, is stuck in native code (a
+    decoder waiting on a dead network share, a model in a loop), not slow."""
+    return max(3.0 * budget_seconds, budget_seconds + 60.0)
 
 
 def default_stages() -> list[DeepStage]:
@@ -92,9 +101,10 @@ Outcome = tuple[Literal["done"], list[Moment] | DeepResult] | tuple[Literal["fai
 class DeepPass:
     def __init__(self, library: Library, stages: Sequence[DeepStage] | None = None, *,
                  budget_seconds: float = DEFAULT_BUDGET, only: str | None = None,
-                 in_process: bool = False) -> None:
+                 in_process: bool = False, hang_seconds: float | None = None) -> None:
         """``in_process``: read in this process instead of a worker (a native
-        crash then ends the pass and this process; for debugging)."""
+        crash then ends the pass and this process, and a hang is not timed
+        out; for debugging). ``hang_seconds``: see :func:`hang_limit`."""
         stages = list(default_stages() if stages is None else stages)
         if only is not None:
             known = [s.name for s in stages]
@@ -105,6 +115,7 @@ class DeepPass:
         self.stages = stages
         self.budget_seconds = float(budget_seconds)
         self.in_process = in_process
+        self.hang_seconds = hang_limit(self.budget_seconds) if hang_seconds is None else float(hang_seconds)
         self._pool: ProcessPoolExecutor | None = None
 
     def status(self) -> dict[str, dict[str, object]]:
@@ -178,21 +189,32 @@ class DeepPass:
                 summary.moments += len(result.moments)
                 if result.moments:
                     embed_with_heard_text(self.library, todo.video_id)
+                embed_missing_passages(self.library, [todo.video_id])  # the new lines, searchable by meaning
             else:
                 summary.changed += 1
 
     def _in_worker(self, todo: DeepTodo, stage: DeepStage, cancel: threading.Event | None) -> Outcome | str | None:
-        """Read in the worker: its outcome, the crash line if the worker died, or None when cancelled."""
+        """Read in the worker: its outcome, the crash line if the worker died,
+        or None when cancelled. Cancel and a hang stop the worker at once
+        (the file in hand is lost, not waited for: it may take its whole
+        budget, or never end)."""
         if self._pool is None:
             self._pool = self._new_pool()
+        started = time.monotonic()
         try:
             fut: Future[Outcome] = self._pool.submit(_read_in_worker, stage.name, todo.path, todo.duration,
                                                      self.budget_seconds)
             while not fut.done():
                 wait([fut], timeout=0.2)
-                if _cancelled(cancel) and not fut.done():
-                    self._close_pool()
+                if fut.done():
+                    break
+                if _cancelled(cancel):
+                    self._stop_worker()
                     return None
+                if time.monotonic() - started > self.hang_seconds:
+                    self._stop_worker()
+                    return ("failed", f"{todo.path}: {stage.name}: still reading after {self.hang_seconds:.0f} s "
+                                      f"(budget {self.budget_seconds:.0f} s): stopped")
             return fut.result()
         except BrokenProcessPool:
             self._close_pool()
@@ -216,6 +238,18 @@ class DeepPass:
             detail = "" if isinstance(exc, BrokenProcessPool) else f": {type(exc).__name__}: {' '.join(str(exc).split())}"
             return f"the deep pass's worker process could not start (its stages could not be loaded there{detail})"
         return None
+
+    def _stop_worker(self) -> None:
+        """Kill the worker now (shutdown would wait for the file in hand)."""
+        if self._pool is None:
+            return
+        kill = getattr(self._pool, "kill_workers", None)  # Python 3.14+
+        if kill is not None:
+            kill()
+        else:  # before 3.14 the pool's processes are only reachable here
+            for process in list((getattr(self._pool, "_processes", None) or {}).values()):
+                process.kill()
+        self._close_pool()
 
     def _close_pool(self) -> None:
         if self._pool is not None:

@@ -56,7 +56,7 @@ class ScanSummary:
 
 @dataclass(frozen=True)
 class ScanProgress:
-    phase: str  # "walking", "indexing", "done"
+    phase: str  # "walking", "indexing", "passages" (meaning search's text, no file opened), "done"
     done: int
     total: int
     path: str
@@ -222,10 +222,29 @@ class Scanner:
             if progress:
                 progress(ScanProgress("indexing", done, total, result.file.path, time.monotonic() - started))
         summary.cancelled = bool(cancel and cancel.is_set()) and done < total
+        if self.embed_text and not _cancelled(cancel):
+            self._embed_passages(summary, progress, cancel, started)
         summary.seconds = time.monotonic() - started
         if progress:
             progress(ScanProgress("done", done, total, "", summary.seconds))
         return summary
+
+    def _embed_passages(self, summary: ScanSummary, progress: ProgressCallback | None,
+                        cancel: threading.Event | None, started: float) -> None:
+        """Meaning search's passages for every video that lacks them: the files
+        just stored and, from their stored moments, files scanned before
+        passages existed (no file is opened)."""
+        from pyrec.errors import ModelError
+        from pyrec.scan.passages import embed_missing_passages
+
+        def report(done: int, total: int) -> None:
+            if progress:
+                progress(ScanProgress("passages", done, total, "", time.monotonic() - started))
+
+        try:
+            embed_missing_passages(self.library, progress=report, cancel=cancel)
+        except ModelError as exc:  # the text model, not a file: search keeps its word hits
+            summary.warnings.append(f"passages for meaning search not made: {exc}")
 
     def _store(self, result: VideoRecord | ScanFailure, is_update: bool, summary: ScanSummary) -> None:
         if isinstance(result, ScanFailure):

@@ -4,16 +4,18 @@ each as cards (pyrec.shapes.Card) built from one bulk read of the library."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from pyrec import shapes
 from pyrec.recommend.blend import Recommendation
 from pyrec.recommend.explain import Reason
+from pyrec.records import Moment
 from pyrec.service.behaviour import NOBODY, Behaviour
 from pyrec.service.store import Ref, Store
 from pyrec.service.warm import WarmRecommender
+
+if TYPE_CHECKING:
+    from pyrec.features.text import TextEncoder
 
 MOMENTS_PER_CARD = 3  # where in a search hit its words are: the best few places
 
@@ -96,14 +98,28 @@ class Recommending:
         moments = lib.search_moments(query, limit=limit * MOMENTS_PER_CARD, per_video=MOMENTS_PER_CARD)
         fts = list(dict.fromkeys([hit.video_id for hit in lib.search(query, limit=limit)]
                                  + [hit.video_id for hit in moments]))
-        vector = _embed_texts([query])[0]
+        encoder = _text_encoder()
+        vector = encoder.encode([query])[0]
         profile_id = self._answer_id(profile)
+        passages = self.warm.passage_matches(vector, encoder.model_id)
         with self.warm.searchable() as rec:
-            recs = rec.search(query, query_vector=vector, fts=fts, n=n, profile=profile_id)
+            recs = rec.search(query, query_vector=vector, fts=fts, n=n, profile=profile_id, passages=passages)
         cards = self.cards(recs)[0]
         where: dict[int, list[shapes.MomentJson]] = {}
         for hit in moments:
             where.setdefault(hit.video_id, []).append(shapes.moment_json(hit.moment))
+        # A hit by meaning says where too: its passage, after the word hits.
+        meant = {r.video_id: int(reason.data["passage"]) for r in recs for reason in r.reasons
+                 if reason.kind == "search_passage"}
+        stored = lib.passages_by_ids(meant.values())
+        for video_id, passage_id in meant.items():
+            found = stored.get(passage_id)
+            if found is None:
+                continue
+            p = found.passage
+            said = where.setdefault(video_id, [])
+            if not any(m["kind"] == p.kind and p.start <= m["time"] <= p.end for m in said):
+                said.append(shapes.moment_json(Moment(p.start, p.end, p.kind, p.text)))
         for card in cards:
             if card["id"] in where:
                 card["moments"] = where[card["id"]]
@@ -124,7 +140,7 @@ class Recommending:
                 "items": items,
                 "keep": g.best,
                 "reason": f"keep {best['width']}x{best['height']}, {best['duration'] or 0:.0f}s, "
-                          f"{(best['size'] or 0) / 1e6:.1f} MB: the best of {len(items)} copies"
+                          f"{(best['size'] or 0) / 1e6:.1f} MB: {g.why or f'the best of {len(items)} copies'}"
                           if g.kind == "copies" else
                           f"same footage, different edit: the pictures align but the sound differs "
                           f"({len(items)} videos; not copies, keep them all)",
@@ -141,7 +157,7 @@ class Recommending:
         return evaluate_history(catalog, history, k=k)
 
 
-def _embed_texts(texts: list[str]) -> np.ndarray:
+def _text_encoder() -> TextEncoder:
     from pyrec.features.text import default_text_encoder
 
-    return default_text_encoder().encode(texts)
+    return default_text_encoder()

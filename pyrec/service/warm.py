@@ -21,11 +21,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import numpy as np
+
 from pyrec.library import Library
 from pyrec.recommend.dupes import DupeGroup, detect_in_library, dismiss_group, library_fingerprint, stored_groups
 from pyrec.recommend.dupes.best import FineDetail
 from pyrec.recommend.dupes.items import DupeItem
 from pyrec.recommend.engine import Recommender
+from pyrec.recommend.passages import PassageIndex, PassageMatch
 from pyrec.service.behaviour import StoredEvent
 from pyrec.service.name_vectors import NameVectors
 from pyrec.service.store import Store
@@ -48,6 +51,9 @@ class WarmRecommender:
         self._retrain_failed_at = -float("inf")
         self._names: NameVectors | None = None  # label/tag name embeddings, cached on disk
         self._names_embedded_for: Recommender | None = None  # the recommender they were given to
+        self._passages_lock = threading.Lock()  # its own: loading 250k vectors must not hold up shelves
+        self._passages: PassageIndex | None = None  # every passage vector, for meaning search that says where
+        self._passages_stamp: tuple[str, int, float] | None = None  # what the library held when it was built
 
     @property
     def current(self) -> Recommender | None:
@@ -79,6 +85,18 @@ class WarmRecommender:
                         [rec.catalog.graph.names[e] for e in entities.tolist()]))
                 self._names_embedded_for = rec
             yield rec
+
+    def passage_matches(self, query_vector: np.ndarray, model: str) -> dict[int, PassageMatch]:
+        """Per video, its passage of ``model`` closest to the query. The index
+        over all passages is built on the first search and again only when the
+        library's passages changed (a scan or the deep pass embedded more)."""
+        lib = self.store.library
+        with self._passages_lock:
+            stamp = (model, *lib.passage_stamp())
+            if self._passages is None or stamp != self._passages_stamp:
+                self._passages, self._passages_stamp = PassageIndex.of(lib.passage_vectors(model)), stamp
+            index = self._passages
+        return index.best_per_video(query_vector)
 
     def _get(self) -> Recommender:
         """Built when missing or after a scan; a retrain starts behind it when due."""

@@ -157,6 +157,8 @@ def test_sound_and_shots_lines() -> None:
     assert sound_text(sound) == "talky · speech 80 %, music 0 % · −20.6 LUFS"  # type: ignore[arg-type]
     assert sound_text({**sound, "traits": [], "loudness_lufs": None}) == "speech 80 %, music 0 % · silent"  # type: ignore[arg-type]
     assert sound_text(None) == ""
+    documentary = {**sound, "speech": 0.7, "music": 0.1, "music_bed": 0.45, "traits": ["talky", "music"]}
+    assert sound_text(documentary) == "talky · music · speech 70 % (45 % over music), music 10 % · −20.6 LUFS"  # type: ignore[arg-type]
     assert shots_text({"scenes": 12.0, "cuts_per_minute": 8.46}) == "12 scenes · 8.5 cuts per minute"
     assert shots_text({"scenes": 1.0, "cuts_per_minute": 0.0}) == "1 scene · 0.0 cuts per minute"
     assert shots_text({}) == ""

@@ -107,12 +107,20 @@ def _seed_v3(conn: sqlite3.Connection) -> None:
     ])
 
 
+def _seed_v11(conn: sqlite3.Connection) -> None:
+    """v3 data plus the moments a scan at v6..v11 stored (no passages yet)."""
+    _seed_v3(conn)
+    _insert(conn, "moments", {"video_id": 1, "start": 12.0, "end": 14.0, "kind": "subtitle",
+                              "text": "Give me a ping, Vasili. One ping only.", "language": "eng"})
+
+
 # What each earlier version holds; a new migration adds its version here.
 # v4 (folders, settings), v5 (a nullable column), v6 (moments), v7 (duplicates) and v8 (a column)
 # add no data of their own.
 _SEEDS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _seed_v1, 2: _seed_v1, 3: _seed_v3, 4: _seed_v3,
                                                             5: _seed_v3, 6: _seed_v3, 7: _seed_v3,
-                                                            8: _seed_v3, 9: _seed_v3, 10: _seed_v3}
+                                                            8: _seed_v3, 9: _seed_v3, 10: _seed_v3, 11: _seed_v11,
+                                                            12: _seed_v11}
 
 
 def build_library_at(path: Path, version: int) -> None:

@@ -27,7 +27,7 @@ def test_the_vad_is_pinned_with_its_source_and_licence() -> None:
     assert spec.kind == "audio" and spec.licence == "MIT"
     assert spec.source["pypi"] == "silero-vad" and spec.source["version"].startswith("6.")
     assert spec.audio == {"rate": 16000, "frame": 512, "context": 64}
-    speech = json.loads(MANIFEST.read_text())["speech"]["whisper-base"]
+    speech = json.loads(MANIFEST.read_text())["extras"]["whisper-base"]
     assert speech["licence"] == "MIT" and speech["model_bin"]["bytes"] > 100_000_000
 
 

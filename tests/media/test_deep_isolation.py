@@ -6,7 +6,10 @@ worker keeps its stage's model loaded from file to file."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import threading
+import time
 from pathlib import Path
 
 from pyrec.library import Library
@@ -102,3 +105,57 @@ def test_a_worker_that_cannot_start_blames_no_file(db: Path, tmp_path: Path) -> 
         assert (summary.done, summary.failed, summary.pending) == (0, 0, 5)
         assert summary.unavailable["loudest"].startswith("the deep pass's worker process could not start")
         assert runs(db) == {}  # nothing marked: the next pass reads every file
+
+
+class HangingLoudest(LoudestSecond):
+    """LoudestSecond that never returns on one file (a decoder waiting on a
+    dead network share), logging when it starts."""
+
+    def __init__(self, victim: str, log: Path) -> None:
+        super().__init__(log=log)
+        self.victim = victim
+
+    def run(self, path: str | os.PathLike[str], *, duration: float, budget_seconds: float) -> list[Moment]:
+        if os.fspath(path) == self.victim:
+            with self.log.open("a") as out:  # type: ignore[union-attr]
+                out.write(f"hang {os.fspath(path)}\n")
+            time.sleep(120)  # longer than the tests wait: without the stop they fail
+        return super().run(path, duration=duration, budget_seconds=budget_seconds)
+
+
+def test_a_stage_that_hangs_is_stopped_and_the_pass_goes_on(db: Path, tmp_path: Path) -> None:  # noqa: F811
+    paths = _paths(db)
+    victim = paths[1]
+    t0 = time.monotonic()
+    with Library.open(db) as lib:
+        summary = DeepPass(lib, [HangingLoudest(victim, tmp_path / "read.log")], budget_seconds=1,
+                           hang_seconds=3).run()
+    took = time.monotonic() - t0
+    assert (summary.done, summary.failed, summary.pending) == (4, 1, 0)
+    assert summary.errors == [f"{victim}: loudest: still reading after 3 s (budget 1 s): stopped"]
+    assert took < 60  # one hang limit plus a new worker, never the stalled read
+    after = runs(db)
+    assert after[victim][0] == "failed" and all(after[p][0] == "done" for p in paths if p != victim)
+    assert not multiprocessing.active_children()
+
+
+def test_cancel_stops_the_file_in_hand_at_once(db: Path, tmp_path: Path) -> None:  # noqa: F811
+    paths = _paths(db)
+    cancel = threading.Event()
+    log = tmp_path / "read.log"
+
+    def press_cancel_once_reading() -> None:
+        while not (log.exists() and paths[0] in log.read_text()):
+            time.sleep(0.05)
+        cancel.set()
+
+    presser = threading.Thread(target=press_cancel_once_reading, daemon=True)
+    presser.start()
+    with Library.open(db) as lib:
+        t0 = time.monotonic()
+        summary = DeepPass(lib, [HangingLoudest(paths[0], log)], budget_seconds=600).run(cancel=cancel)
+        waited = time.monotonic() - t0
+    assert summary.cancelled and (summary.done, summary.failed, summary.pending) == (0, 0, 5)
+    assert waited < 60  # not the file's budget (600 s), nor the stalled read
+    assert not multiprocessing.active_children()
+    assert runs(db) == {}  # nothing stored for the file that was stopped

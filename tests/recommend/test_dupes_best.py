@@ -4,13 +4,20 @@ is, and a copy with an intro added is not kept over the original."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from pyrec.features.finedetail import detail_beyond
 from pyrec.recommend.dupes import DupeItem, best_copy, find_duplicates
-from pyrec.recommend.dupes.best import REAL_DETAIL, FineDetail, aligned_times, is_upscale
+from pyrec.recommend.dupes.best import (
+    REAL_DETAIL,
+    FineDetail,
+    aligned_times,
+    choose_best,
+    is_upscale,
+)
 from pyrec.recommend.dupes.completeness import added_seconds
 from tests.recommend.test_dupes_detect import ffmpeg, item
 
@@ -65,6 +72,7 @@ def test_an_upscale_is_never_kept_over_its_source(made: dict[str, Path], items: 
     groups = find_duplicates([src, up], fine=fine)
     assert [g.video_ids for g in groups] == [sorted([src.video_id, up.video_id])]
     assert groups[0].best == src.video_id
+    assert groups[0].why == f"the {up.width}x{up.height} copy is an upscale (no finer detail)"
 
 
 def test_all_three_sizes_keep_the_source(made: dict[str, Path], items: dict[str, DupeItem]) -> None:
@@ -80,6 +88,7 @@ def test_an_honest_larger_copy_is_kept(made: dict[str, Path], items: dict[str, D
     assert beyond is not None and beyond >= REAL_DETAIL
     assert not is_upscale(hd, [hd, small], fine)
     assert best_copy([small, hd], fine).video_id == hd.video_id
+    assert choose_best([small, hd], fine)[1] == f"the most picture detail ({hd.width}x{hd.height})"
 
 
 def test_an_added_intro_is_not_completeness(items: dict[str, DupeItem]) -> None:
@@ -90,6 +99,11 @@ def test_an_added_intro_is_not_completeness(items: dict[str, DupeItem]) -> None:
     assert best_copy([intro, src]).video_id == src.video_id
     assert best_copy([src, intro]).video_id == src.video_id
     assert best_copy([trimmed, src]).video_id == src.video_id  # the untrimmed one still wins over a trim
+    assert choose_best([intro, src])[1] == f"the {intro.width}x{intro.height} copy has an added intro"
+    assert choose_best([trimmed, src])[1] == "the other copy is trimmed"
+    damaged = replace(src, video_id=999, damaged=True)
+    assert choose_best([damaged, src]) == (src, "the other copy is damaged (cut off before the end)")
+    assert choose_best([replace(src, video_id=998), src])[1] == "the two are alike; the first one found"
     groups = find_duplicates([src, intro, trimmed])
     copies = [g for g in groups if g.kind == "copies"]
     assert len(copies) == 1 and src.video_id in copies[0].video_ids and copies[0].best == src.video_id
@@ -99,7 +113,7 @@ def test_without_frames_the_stored_detail_decides(items: dict[str, DupeItem]) ->
     """No `fine` (the caller cannot decode): the stored top-octave share, as before."""
     src, up = items["src"], items["up2"]
     assert best_copy([src, up]).video_id in (src.video_id, up.video_id)  # defined, and never raises
-    unreadable: FineDetail = lambda larger, smaller, times: None  # noqa: E731
+    unreadable: FineDetail = lambda larger, smaller, times: None
     assert best_copy([src, up], unreadable) == best_copy([src, up])
 
 
@@ -120,3 +134,5 @@ def test_the_service_keeps_the_source_over_its_upscales(made: dict[str, Path], t
     assert len(groups) == 1 and len(groups[0]["items"]) == 3, groups
     kept = next(c for c in groups[0]["items"] if c["id"] == groups[0]["keep"])
     assert Path(kept["path"]).name == "src.mp4", groups[0]["reason"]
+    # The page that offers to trash the others says why (the closest rival: the 1.5x upscale)
+    assert groups[0]["reason"].endswith("copy is an upscale (no finer detail)"), groups[0]["reason"]

@@ -184,5 +184,5 @@ def test_audio_and_group_kind_are_stored_and_read_back(clip: Path, tmp_path: Pat
         vid = lib.upsert_video(record)
         stored = lib.all_frame_grids()[vid]
         assert np.array_equal(stored.audio, grids.audio) and stored.audio_step == grids.audio_step
-        lib.replace_dupe_groups("fp", [([vid, vid + 1], vid, [(vid, vid + 1, 0.9)], "edits")])
+        lib.replace_dupe_groups("fp", [([vid, vid + 1], vid, [(vid, vid + 1, 0.9)], "edits", "")])
         assert [g.kind for g in dupes.stored_groups(lib)[1]] == ["edits"]

@@ -164,7 +164,10 @@ def test_dupe_groups_feed_the_reranker(household) -> None:
 def test_empty_library_history_then_first_play() -> None:
     cat = build_catalog()
     rec = Recommender(cat, History.empty())
-    assert rec.recommend(1, n=5, now=SUNDAY_MORNING) == []  # nothing known, nothing claimed
+    # Nothing known, no taste claimed: a first look at the library's range, saying only that.
+    first_look = rec.recommend(1, n=5, now=SUNDAY_MORNING)
+    assert len(first_look) == 5 and len({r.video_id for r in first_look}) == 5
+    assert all([r.kind for r in x.reasons] == ["spread"] and x.score == 0.0 for x in first_look)
     rec.record(1, 1, "play", fraction=1.0, timestamp=SUNDAY_MORNING)
     assert rec.stale()  # the first data: iALS needs a fit
     first = rec.recommend(1, n=3, now=SUNDAY_MORNING)

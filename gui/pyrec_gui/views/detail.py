@@ -112,7 +112,9 @@ def sound_text(sound: SoundJson | None) -> str:
     if not sound:
         return ""
     parts = [" · ".join(sound.get("traits") or [])] if sound.get("traits") else []
-    parts.append(f"speech {sound['speech'] * 100:.0f} %, music {sound['music'] * 100:.0f} %")
+    bed = sound.get("music_bed") or 0.0
+    over = f" ({bed * 100:.0f} % over music)" if bed >= 0.005 else ""
+    parts.append(f"speech {sound['speech'] * 100:.0f} %{over}, music {sound['music'] * 100:.0f} %")
     loudness = sound.get("loudness_lufs")
     parts.append("silent" if loudness is None else f"{loudness:.1f} LUFS".replace("-", "\u2212"))
     return " · ".join(parts)

@@ -38,7 +38,8 @@ if TYPE_CHECKING:
 
 NO_ROWS: HomeRows = {"order": [], "hidden": []}
 GENERIC_NOTE = ("These picks are for anyone: “{name}” has not played, liked or finished anything yet, so pyrec "
-                "shows new and well-liked videos. Play or like a few and “For you” follows your taste.")
+                "shows the range of the library (one of each kind), new and well-liked videos. Play or like a few "
+                "and “For you” follows your taste.")
 
 
 Loaded = tuple[str | None, int, list[ShelfJson], HomeRows, bool]  # profile, videos, shelves, rows, has history

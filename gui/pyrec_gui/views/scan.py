@@ -314,6 +314,11 @@ class ScanView(QWidget):
             self.bar.setRange(0, max(1, p.total))
             self.bar.setValue(max(1, p.total) if p.done >= p.total else p.done)
             return
+        if p.phase == "passages":  # no file is opened: the lines read are made searchable by meaning
+            self.phase.setText(f"Making what is said searchable by meaning: {p.done:,} of {p.total:,}")
+            self.bar.setRange(0, max(1, p.total))
+            self.bar.setValue(p.done)
+            return
         self.phase.setText(f"Indexing {p.done:,} of {p.total:,}")
         self.bar.setRange(0, max(1, p.total))
         self.bar.setValue(p.done)

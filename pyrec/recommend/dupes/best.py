@@ -95,17 +95,27 @@ def bits_per_pixel(item: DupeItem) -> float:
 
 
 def best_copy(group: Sequence[DupeItem], fine: FineDetail | None = None) -> DupeItem:
-    """The copy to keep. `fine` compares decoded frames of two copies of
-    different sizes (see the module doc); it is asked only about the copies
-    that could still win (being an upscale only lowers a copy's rank, so
-    copies are checked from the best rank down until the next could not beat
-    the best found): a few pairs per group, not all."""
+    """The copy to keep (see :func:`choose_best`)."""
+    return choose_best(group, fine)[0]
+
+
+Key = tuple[bool, bool, float, bool, int, bool, bool, float, int]
+
+
+def choose_best(group: Sequence[DupeItem], fine: FineDetail | None = None) -> tuple[DupeItem, str]:
+    """The copy to keep and why, in words: what sets it apart from the copy
+    closest to it ("the 1280x720 copy is an upscale (no finer detail)").
+    `fine` compares decoded frames of two copies of different sizes (see
+    the module doc); it is asked only about the copies that could still win
+    (being an upscale only lowers a copy's rank, so copies are checked from
+    the best rank down until the next could not beat the best found): a few
+    pairs per group, not all."""
     slack = max(1.0, COMPLETE_SLACK * max(it.duration for it in group))
     added = {it.video_id: added_seconds(it, group, slack) for it in group}
     content = {it.video_id: it.duration - added[it.video_id] for it in group}
     longest = max(content.values())
 
-    def key(it: DupeItem, beaten_by: list[DupeItem]) -> tuple[bool, bool, float, bool, int, bool, bool, float, int]:
+    def key(it: DupeItem, beaten_by: list[DupeItem]) -> Key:
         pixels = min(o.pixels for o in beaten_by) if beaten_by else it.pixels
         return (not it.damaged, content[it.video_id] >= longest - slack,
                 round(2 * math.log2(pixels)) if pixels > 0 else -1.0,  # half-octave steps: 1080 vs 1072 rows tie
@@ -113,12 +123,45 @@ def best_copy(group: Sequence[DupeItem], fine: FineDetail | None = None) -> Dupe
 
     # ranks as if no copy were an upscale (an upper bound); among equals the first (items come in id order)
     hopeful = sorted(((key(it, []), -n, it) for n, it in enumerate(group)), key=lambda t: t[:2], reverse=True)
-    best: tuple[tuple[bool, bool, float, bool, int, bool, bool, float, int], int, DupeItem] | None = None
+    ranked: list[tuple[Key, int, DupeItem]] = []  # keys as judged (upscales found), or the bound when not asked
+    best: tuple[Key, int, DupeItem] | None = None
     for bound, order, it in hopeful:
         if best is not None and (bound, order) < best[:2]:
-            break
+            ranked.append((bound, order, it))
+            continue
         found = (key(it, not_beaten(it, group, fine)), order, it)
+        ranked.append(found)
         if best is None or found[:2] > best[:2]:
             best = found
     assert best is not None
-    return best[2]
+    rivals = [r for r in ranked if r[2] is not best[2]]
+    if not rivals:
+        return best[2], ""
+    runner_up = max(rivals, key=lambda r: r[:2])
+    return best[2], _why(best[2], best[0], runner_up[2], runner_up[0], len(group))
+
+
+def _why(best: DupeItem, best_key: Key, other: DupeItem, other_key: Key, copies: int) -> str:
+    """What first sets the kept copy apart from its closest rival, as the key orders it."""
+    others = "the other copy" if copies == 2 else "the others"
+    size = f"{other.width}x{other.height}"
+    differs = next((i for i, (a, b) in enumerate(zip(best_key, other_key, strict=True)) if a != b), None)
+    if differs is None:
+        return f"{others} are alike; the first one found" if copies > 2 else "the two are alike; the first one found"
+    if differs == 0:
+        return f"{others} {'is' if copies == 2 else 'are'} damaged (cut off before the end)"
+    if differs == 1:
+        return f"{others} {'is' if copies == 2 else 'are'} trimmed"
+    if differs == 2:
+        return f"the most picture detail ({best.width}x{best.height})"
+    if differs == 3:
+        return "HDR"
+    if differs == 4:
+        return f"{best.bit_depth}-bit colour"
+    if differs == 5:
+        return f"the {size} copy is an upscale (no finer detail)"
+    if differs == 6:
+        return f"the {size} copy has an added intro"
+    if differs == 7:
+        return "the best picture for its size (bitrate for its codec)"
+    return "the largest file"

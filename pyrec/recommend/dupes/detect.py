@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from pyrec.recommend.dupes.align import NOT_SHOWN, Verdict, verdict
-from pyrec.recommend.dupes.best import FineDetail, best_copy
+from pyrec.recommend.dupes.best import FineDetail, choose_best
 from pyrec.recommend.dupes.candidates import (
     candidate_pairs,
     dense_pairs,
@@ -85,4 +85,5 @@ def _group(items: Sequence[DupeItem], idx: set[int], verified: dict[tuple[int, i
     members = [items[i] for i in sorted(idx)]
     pairs_here = [(items[i].video_id, items[j].video_id, e) for (i, j), e in sorted(verified.items())
                   if i in idx and j in idx]
-    return DupeGroup(sorted(m.video_id for m in members), best_copy(members, fine).video_id, pairs_here, kind=kind)
+    best, why = choose_best(members, fine)
+    return DupeGroup(sorted(m.video_id for m in members), best.video_id, pairs_here, kind=kind, why=why)

@@ -46,6 +46,7 @@ class DupeGroup:
     id: int | None = None  # the stored group's id (None until stored)
     dismissed: bool = False  # the user said these are not copies to clean up
     kind: str = "copies"  # "edits": the same footage with different sound, not copies to clean up
+    why: str = ""  # what sets the best copy apart, in words ("the 1280x720 copy is an upscale (no finer detail)")
 
     @property
     def key(self) -> str:
@@ -53,5 +54,5 @@ class DupeGroup:
         return ",".join(str(v) for v in sorted(self.video_ids))
 
     def to_json(self) -> dict[str, object]:
-        return {"id": self.id, "video_ids": self.video_ids, "best": self.best, "kind": self.kind,
+        return {"id": self.id, "video_ids": self.video_ids, "best": self.best, "kind": self.kind, "why": self.why,
                 "pairs": [{"a": a, "b": b, "evidence": round(e, 4)} for a, b, e in self.pairs]}

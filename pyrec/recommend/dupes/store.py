@@ -16,7 +16,7 @@ from pyrec.recommend.dupes.items import DupeGroup
 if TYPE_CHECKING:
     from pyrec.library import Library
 
-DETECTION_VERSION = 4  # bump when detection changes: stored groups are then found again
+DETECTION_VERSION = 5  # bump when detection changes: stored groups are then found again
 
 
 def library_fingerprint(lib: Library) -> str:
@@ -37,13 +37,14 @@ def stored_groups(lib: Library, *, dismissed: bool | None = False) -> tuple[str 
     """(fingerprint, groups) as last stored (the undismissed ones by default);
     (None, []) when never stored."""
     fingerprint, rows = lib.dupe_groups(dismissed=dismissed)
-    return fingerprint, [DupeGroup(r.members, r.best, r.pairs, id=r.id, dismissed=r.dismissed, kind=r.kind)
+    return fingerprint, [DupeGroup(r.members, r.best, r.pairs, id=r.id, dismissed=r.dismissed, kind=r.kind,
+                                                   why=r.why)
                          for r in rows]
 
 
 def store_groups(lib: Library, fingerprint: str, groups: Sequence[DupeGroup]) -> list[DupeGroup]:
     """Store what detection found; returns the undismissed groups as stored (with ids)."""
-    lib.replace_dupe_groups(fingerprint, [(g.video_ids, g.best, g.pairs, g.kind) for g in groups])
+    lib.replace_dupe_groups(fingerprint, [(g.video_ids, g.best, g.pairs, g.kind, g.why) for g in groups])
     return stored_groups(lib)[1]
 
 
