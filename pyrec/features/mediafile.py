@@ -44,9 +44,7 @@ class MediaFile:
         self.frames_decoded = 0  # video frames, by every stage (tests assert a film is never decoded whole)
         if self.container.streams.video:
             ctx = self.video.codec_context
-            ctx.thread_count = self.threads
-            if self.threads > 1:
-                ctx.thread_type = "AUTO"  # frame threads too (PyAV's default is slices only)
+            ctx.thread_count = self.threads  # PyAV's default thread type: slices (frame threads can deadlock on seeks)
             if rough:
                 ctx.options = {**ctx.options, "skip_loop_filter": "all"}
 

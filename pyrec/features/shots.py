@@ -39,9 +39,11 @@ class ShotStage:
     name = "shots"
     version = 1
 
-    def __init__(self, *, threads: int | None = None) -> None:
-        # The deep worker reads one file at a time: both cores decode it (as Whisper uses both).
-        self.threads = threads or min(2, os.cpu_count() or 1)
+    def __init__(self, *, threads: int = 1) -> None:
+        # One decoder thread: FFmpeg's frame threads (2 made it ~1.7x faster on
+        # an idle machine) deadlocked PyAV once when a read stopped early and
+        # the file was sought again (the budget's stretches). Slice threads only.
+        self.threads = threads
 
     def unavailable(self) -> str | None:
         return None  # PyAV and OpenCV are base dependencies
