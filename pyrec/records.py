@@ -68,6 +68,9 @@ def is_watched(fraction: Number, duration: Number, *, watched_fraction: float = 
 # 5: the sound rule heard on real recordings (sung vocals are music, dense music is music, applause is
 # not) and "music_bed_share" (speech with music under it) in the stats.
 # 6: subtitle tracks' and sidecars' languages read from their lines (claimed tag kept beside).
+# 6 (also): frame grids from PyAV's grey (the luma plane, not OpenCV's BGR->grey) and
+# keyframes shrunk by swscale; a short video's shot cuts from every frame of
+# its grid pass (the deep "shots" stage then replaces a film's sampled figure).
 EXTRACTOR_VERSION = 6
 
 # Ratings in a library are out of this (pyrec rate, and what Kodi, Plex,

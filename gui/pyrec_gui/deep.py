@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from pyrec.service import PyrecService
 
 # What each reader is called on screen (a reader of its own keeps its name).
-READER_NAMES = {"speech": "Speech", "screen_text": "On-screen text"}
+READER_NAMES = {"speech": "Speech", "screen_text": "On-screen text", "shots": "Whole-film shot cuts"}
 
 
 def reader_name(stage: str) -> str:

@@ -62,16 +62,22 @@ END_TOLERANCE_SHARE = 0.01
 _SEARCH_STEPS = 14  # binary search for the data's end: claimed / 16384 precision
 
 
-@contextmanager
-def opened(path: PathLike) -> Iterator[av.container.InputContainer]:
-    """``av.open`` with FFmpeg's own failures turned into one clear MediaError."""
+def open_container(path: PathLike) -> av.container.InputContainer:
+    """``av.open`` with FFmpeg's own failures turned into one clear MediaError
+    (the caller closes it)."""
     import av
 
     _quiet_ffmpeg()
     try:
-        container = av.open(os.fspath(path), mode="r", metadata_errors="replace")
-    except av.FFmpegError as exc:
+        return av.open(os.fspath(path), mode="r", metadata_errors="replace")
+    except (av.FFmpegError, OSError, UnicodeError) as exc:  # UnicodeError: a name that is not UTF-8
         raise MediaError(f"FFmpeg cannot open it ({_reason(exc)})", os.fspath(path)) from None
+
+
+@contextmanager
+def opened(path: PathLike) -> Iterator[av.container.InputContainer]:
+    """``av.open`` with FFmpeg's own failures turned into one clear MediaError."""
+    container = open_container(path)
     try:
         yield container
     finally:

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from pyrec.features.stream import low_res_frames
+from pyrec.features.mediafile import MediaFile
+from pyrec.features.stream import frames_from
 
 PathLike = str | os.PathLike[str]
 
@@ -39,6 +40,11 @@ FLAT = 0.02  # local level floor: in a still shot (changes ~0) any jump over MIN
 FULL_STREAM_PIXELS = 3000 * 640 * 360
 SAMPLES = 4
 SAMPLE_SECONDS = 4.0
+# ... of a picture up to 720p; a larger picture gets shorter stretches, so the
+# sample costs about the decoded pixels of a 720p one (decoding dominates:
+# 1080p H.264/HEVC cost ~2.2x per frame), never below MIN_SAMPLE_SECONDS.
+SAMPLE_PIXELS = 1280 * 720
+MIN_SAMPLE_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -135,27 +141,62 @@ def shots_of(path: PathLike, *, step: float = STEP, threads: int = 1, start: flo
              span: float | None = None) -> Shots:
     """Cuts from a low-resolution stream: the whole file, or ``span`` seconds
     from the key frame at or before ``start``."""
-    times: list[float] = []
-    sigs: list[tuple[np.ndarray, np.ndarray]] = []
-    for t, small in low_res_frames(path, step=step, width=TINY[0] * 2, threads=threads, start=start, span=span):
-        times.append(t)
-        sigs.append(signature(small))
-    return detect_cuts(times, sigs)
+    with MediaFile(path, threads=threads) as media:
+        return shots_in(media, step=step, start=start, span=span)
 
 
-def fast_shots(path: PathLike, *, duration: float, fps: float, width: int, height: int,
+def shots_in(media: MediaFile, *, step: float = STEP, start: float = 0.0, span: float | None = None) -> Shots:
+    """As :func:`shots_of`, on a file already open."""
+    cutter = CutFinder()
+    for t, small in frames_from(media, step=step, width=TINY[0] * 2, start=start, span=span):
+        cutter.add(t, small)
+    return cutter.shots()
+
+
+class CutFinder:
+    """Signatures of frames as they come (from any decoding pass), and the cuts among them."""
+
+    def __init__(self) -> None:
+        self.times: list[float] = []
+        self.signatures: list[tuple[np.ndarray, np.ndarray]] = []
+
+    def add(self, t: float, bgr: np.ndarray) -> None:
+        self.times.append(t)
+        self.signatures.append(signature(bgr))
+
+    def shots(self) -> Shots:
+        return detect_cuts(self.times, self.signatures)
+
+
+def sample_seconds(width: int, height: int) -> float:
+    """Seconds of each sampled stretch: SAMPLE_SECONDS up to 720p, less for larger pictures."""
+    pixels = max(1, width * height)
+    return max(MIN_SAMPLE_SECONDS, SAMPLE_SECONDS * min(1.0, SAMPLE_PIXELS / pixels))
+
+
+def whole_stream(duration: float, fps: float, width: int, height: int) -> bool:
+    """Whether the fast pass reads this video's whole low-res stream (else it samples)."""
+    return duration * fps * width * height <= FULL_STREAM_PIXELS or duration <= SAMPLES * SAMPLE_SECONDS * 2
+
+
+def fast_shots(path: PathLike | MediaFile, *, duration: float, fps: float, width: int, height: int,
                step: float = STEP) -> Shots:
     """What the fast pass can afford: the whole stream of a short or small
-    video, else SAMPLES stretches of SAMPLE_SECONDS spread over it (each read
-    from the key frame before it), the cut rate measured on those and the
-    scene count extrapolated."""
-    if duration * fps * width * height <= FULL_STREAM_PIXELS or duration <= SAMPLES * SAMPLE_SECONDS * 2:
-        return shots_of(path, step=step)
+    video, else SAMPLES stretches of :func:`sample_seconds` spread over it (each read
+    from the key frame before it, all in one open of the file), the cut rate
+    measured on those and the scene count extrapolated."""
+    if not isinstance(path, MediaFile):
+        with MediaFile(path) as media:
+            return fast_shots(media, duration=duration, fps=fps, width=width, height=height, step=step)
+    media = path
+    if whole_stream(duration, fps, width, height):
+        return shots_in(media, step=step)
     cuts: list[float] = []
     seconds = 0.0
     frames = 0
+    span = sample_seconds(width, height)
     for k in range(SAMPLES):
-        part = shots_of(path, step=step, start=duration * (k + 0.5) / SAMPLES, span=SAMPLE_SECONDS)
+        part = shots_in(media, step=step, start=duration * (k + 0.5) / SAMPLES, span=span)
         cuts += part.cuts
         seconds += part.seconds
         frames += part.frames

@@ -20,15 +20,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from itertools import pairwise
+from typing import Any
 
 import cv2
 import numpy as np
 
 from pyrec.errors import MediaError
+from pyrec.features.mediafile import MediaFile
 from pyrec.features.phash import hamming, phash
 from pyrec.features.probe import probe_open
 from pyrec.features.quality import FrameQuality, measure, to_grey
-from pyrec.features.video import KeyframeSeeker, PathLike, VideoReader, downscale, downscale_size
+from pyrec.features.video import ROTATE, KeyframeSeeker, PathLike, VideoReader, downscale, downscale_size, small_bgr
 from pyrec.records import Keyframe, MediaProbe
 
 WINDOW = 5  # frames decoded and compared per seek point
@@ -115,7 +117,7 @@ def pick_keyframes(path: PathLike, max_keyframes: int = 16, *, probe: MediaProbe
         return pick_from(video, info, max_keyframes)
 
 
-def _read_window(video: VideoReader | KeyframeSeeker, start: int, p: _Plan, forward_limit: int,
+def _read_window(video: VideoReader | KeyframeSeeker | _Replay, start: int, p: _Plan, forward_limit: int,
                  earliest: int = 0) -> list[_Sample]:
     gap = start - video.position
     if 0 <= gap <= forward_limit:
@@ -165,10 +167,11 @@ def _choose(samples: list[_Sample]) -> tuple[_Sample | None, _Sample | None, lis
 
 
 def pick_from(video: VideoReader, info: MediaProbe, max_keyframes: int = 16, *,
-              keyframe_seeks: bool = True) -> KeyframeSet:
+              keyframe_seeks: bool = True, media: MediaFile | None = None) -> KeyframeSet:
     """As :func:`pick_keyframes`, on a reader already open (e.g. just probed).
     ``keyframe_seeks=False``: OpenCV's exact seeks (the slower way, kept for
-    the benchmark's side-by-side)."""
+    the benchmark's side-by-side). ``media``: the scan's shared PyAV open,
+    sought in instead of opening the file again."""
     if max_keyframes < 1:
         raise ValueError("max_keyframes must be at least 1")
     fps = info.fps
@@ -181,7 +184,7 @@ def pick_from(video: VideoReader, info: MediaProbe, max_keyframes: int = 16, *,
     seeker: KeyframeSeeker | None = None
     if keyframe_seeks and not sequential:
         try:
-            seeker = KeyframeSeeker(video.path, fps, rotation=info.rotation)
+            seeker = KeyframeSeeker(video.path, fps, rotation=info.rotation, media=media)
         except MediaError:
             seeker = None  # OpenCV's exact seeks still work
     try:
@@ -191,10 +194,81 @@ def pick_from(video: VideoReader, info: MediaProbe, max_keyframes: int = 16, *,
             seeker.close()
 
 
-def _pick(reader: VideoReader | KeyframeSeeker, video: VideoReader, info: MediaProbe, p: _Plan,
+def _window_starts(info: MediaProbe, p: _Plan) -> list[tuple[int, list[int]]]:
+    """Per segment: (its first frame, the frames its window tries start at)."""
+    last_start = max(0, info.frame_count - p.span)
+    out: list[tuple[int, list[int]]] = []
+    for i in range(p.segments):
+        seg_start = i * p.segment_len
+        centre = seg_start + p.segment_len / 2
+        starts = [int(min(max(centre - p.span / 2, 0), last_start))]
+        if p.segment_len >= 3 * p.span:  # room for a second, non-overlapping try
+            starts.append(int(min(seg_start + p.segment_len * 5 / 6 - p.span / 2, last_start)))
+        out.append((int(seg_start), starts))
+    return out
+
+
+class FrameCapture:
+    """The frames the picker's windows read, kept while a pass that decodes
+    the whole file anyway (the frame grids) goes by: a short video's
+    keyframes then cost no decoding of their own. Call it with (index, PyAV frame)."""
+
+    def __init__(self, info: MediaProbe, max_keyframes: int) -> None:
+        self.info = info
+        self.max_keyframes = max_keyframes
+        self.plan = plan(info.frame_count, info.fps, max_keyframes)
+        p = self.plan
+        self.wanted = {start + j * p.stride for _, starts in _window_starts(info, p) for start in starts
+                       for j in range(p.window)}
+        self.frames: dict[int, np.ndarray] = {}
+        self.seen = 0
+        self._rotate = ROTATE.get(info.rotation % 360)
+
+    def __call__(self, index: int, frame: Any) -> None:
+        if index in self.wanted:
+            self.frames[index] = small_bgr(frame, self._rotate)
+        self.seen = max(self.seen, index + 1)
+
+    def pick(self, video: VideoReader) -> KeyframeSet | None:
+        """The keyframes from the kept frames; None when the pass ended well
+        before the last window (a damaged file): the picker then reads for
+        itself. (A header's frame count is often a frame or two more than
+        decodes: those windows just come out short, as when read straight through.)"""
+        if not self.frames or self.seen < 0.9 * max(self.wanted, default=0):
+            return None
+        return _pick(_Replay(self, video), video, self.info, self.plan, self.info.frame_count, self.max_keyframes)
+
+
+class _Replay:
+    """The reading interface the picker uses, over a capture's frames."""
+
+    def __init__(self, capture: FrameCapture, video: VideoReader) -> None:
+        self._frames = capture.frames
+        self._end = capture.seen
+        self.path = video.path
+        self.position = 0
+        self.frames_decoded = 0  # counted by the pass that decoded them
+        self.seeks = 0
+
+    def seek(self, index: int, *, earliest: int | None = None) -> None:
+        self.position = index
+
+    def grab(self) -> bool:
+        if self.position >= self._end:
+            return False
+        self.position += 1
+        return True
+
+    def read(self) -> np.ndarray | None:
+        image = self._frames.get(self.position)
+        if image is not None:
+            self.position += 1
+        return image
+
+
+def _pick(reader: VideoReader | KeyframeSeeker | _Replay, video: VideoReader, info: MediaProbe, p: _Plan,
           forward_limit: int, max_keyframes: int) -> KeyframeSet:
     fps = info.fps
-    last_start = max(0, info.frame_count - p.span)
     chosen: list[_Sample] = []
     fallbacks: list[_Sample] = []
     diffs: list[float] = []
@@ -202,15 +276,10 @@ def _pick(reader: VideoReader | KeyframeSeeker, video: VideoReader, info: MediaP
     pair_count = 0
     any_frame = False
     empty_windows = 0
-    for i in range(p.segments):
-        seg_start = i * p.segment_len
-        centre = seg_start + p.segment_len / 2
-        starts = [int(min(max(centre - p.span / 2, 0), last_start))]
-        if p.segment_len >= 3 * p.span:  # room for a second, non-overlapping try
-            starts.append(int(min(seg_start + p.segment_len * 5 / 6 - p.span / 2, last_start)))
+    for seg_start, starts in _window_starts(info, p):
         best = None
         for start in starts:
-            samples = _read_window(reader, start, p, forward_limit, earliest=int(seg_start))
+            samples = _read_window(reader, start, p, forward_limit, earliest=seg_start)
             any_frame = any_frame or bool(samples)
             empty_windows += not samples
             best, fallback, within, window_cuts = _choose(samples)

@@ -14,12 +14,15 @@ import shutil
 import tempfile
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import cv2
 import numpy as np
 
 from pyrec.errors import MediaError
+
+if TYPE_CHECKING:
+    from pyrec.features.mediafile import MediaFile
 
 PathLike = str | os.PathLike[str]
 
@@ -194,7 +197,18 @@ def downscale(frame: np.ndarray, short_side: int = SHORT_SIDE, max_side: int = M
 
 
 # As OpenCV turns a frame tagged "rotate=90" (checked in test_keyframes.py against OpenCV's own frames).
-_ROTATE = {90: cv2.ROTATE_90_COUNTERCLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_CLOCKWISE}
+ROTATE = {90: cv2.ROTATE_90_COUNTERCLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_CLOCKWISE}
+
+
+def small_bgr(frame: Any, rotate: int | None = None) -> np.ndarray:
+    """A PyAV frame as the BGR picture the keyframe picker keeps (see
+    :func:`downscale`), turned by the cv2 ``rotate`` code. swscale shrinks and
+    converts in one step, so a 1080p frame is never made BGR at full size."""
+    h, w = downscale_size(frame.height, frame.width)
+    if (h, w) != (frame.height, frame.width):
+        frame = frame.reformat(width=w, height=h, format="bgr24", interpolation="AREA")
+    image: np.ndarray = frame.to_ndarray(format="bgr24")
+    return cv2.rotate(image, rotate) if rotate is not None else image
 
 
 class KeyframeSeeker:
@@ -206,23 +220,32 @@ class KeyframeSeeker:
     *near* its sample points. Same reading interface as VideoReader;
     frames come out BGR, turned by ``rotation`` as OpenCV turns them."""
 
-    def __init__(self, path: PathLike, fps: float, *, rotation: int = 0, decode_threads: int = 1) -> None:
+    def __init__(self, path: PathLike, fps: float, *, rotation: int = 0, decode_threads: int = 1,
+                 media: MediaFile | None = None) -> None:
         import av  # the media layer; only this reader needs it here
 
+        from pyrec.features.mediafile import MediaFile
+
         self.path = Path(path)
+        # On the scan's shared open (``media``) the seeker only seeks in it; else it opens its own.
+        self._own = media is None
+        self._media = media if media is not None else MediaFile(path, threads=decode_threads)
+        self._container = self._media.container
         try:
-            self._container = av.open(os.fspath(path))
-        except (av.FFmpegError, OSError) as exc:
-            raise MediaError(f"cannot open with PyAV: {exc}", self.path) from None
-        if not self._container.streams.video:
-            self._container.close()
-            raise MediaError("no video stream", self.path)
-        self._stream = self._container.streams.video[0]
-        self._stream.codec_context.thread_count = max(1, decode_threads)
+            self._stream = self._media.video
+        except MediaError:
+            self.close()
+            raise
+        self._stream.codec_context.skip_frame = "DEFAULT"  # every frame: a window's frames are 0.1 s apart
         self._error = av.FFmpegError
         self._fps = fps
-        self._rotate = _ROTATE.get(rotation % 360)
-        self._frames = self._container.decode(self._stream)
+        self._rotate = ROTATE.get(rotation % 360)
+        if not self._own:  # other stages have read the shared open: start from the start
+            try:
+                self._container.seek(0, stream=self._stream, backward=True)
+            except self._error:
+                pass
+        self._frames = self._media.decode_video()
         self._pending: np.ndarray | None = None  # decoded by seek, handed out by the next read
         self.frames_decoded = 0
         self.seeks = 0
@@ -238,8 +261,7 @@ class KeyframeSeeker:
         return index, frame
 
     def _image(self, frame: Any) -> np.ndarray:
-        image: np.ndarray = frame.to_ndarray(format="bgr24")
-        return cv2.rotate(image, self._rotate) if self._rotate is not None else image
+        return small_bgr(frame, self._rotate)
 
     def seek(self, index: int, *, earliest: int | None = None) -> None:
         self.seeks += 1
@@ -250,7 +272,7 @@ class KeyframeSeeker:
         except self._error:
             self.position = index
             return
-        self._frames = self._container.decode(self._stream)
+        self._frames = self._media.decode_video()
         got = self._next()
         while got is not None and earliest is not None and got[0] < earliest:
             got = self._next()
@@ -283,7 +305,8 @@ class KeyframeSeeker:
         return self._image(got[1])
 
     def close(self) -> None:
-        self._container.close()
+        if self._own:
+            self._media.close()
 
     def __enter__(self) -> KeyframeSeeker:
         return self

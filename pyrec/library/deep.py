@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from pyrec.library.base import LibraryBase
-from pyrec.library.codec import clean_text, one_line
+from pyrec.library.codec import clean_text, encode_stats, one_line
 from pyrec.records import MOMENT_KINDS, Moment
 
 
@@ -48,10 +49,13 @@ class DeepStore(LibraryBase):
         return [DeepTodo(int(r["id"]), r["path"], float(r["duration"]), int(r["size"]), int(r["mtime_ns"]))
                 for r in rows]
 
-    def store_deep(self, todo: DeepTodo, stage: str, version: int, moments: list[Moment], seconds: float) -> bool:
+    def store_deep(self, todo: DeepTodo, stage: str, version: int, moments: list[Moment], seconds: float, *,
+                   stats: Mapping[str, float] | None = None) -> bool:
         """The stage's moments for a video, replacing what an older run of it
-        stored. False (nothing written) when the file was rescanned or
-        removed since ``todo`` was read: its new row waits for the next pass."""
+        stored, and its ``stats`` over the same names in the video's stats (a
+        whole-film measure replacing the fast pass's estimate). False (nothing
+        written) when the file was rescanned or removed since ``todo`` was
+        read: its new row waits for the next pass."""
         for m in moments:
             if m.kind not in MOMENT_KINDS:
                 raise ValueError(f"unknown moment kind {m.kind!r}; use one of {MOMENT_KINDS}")
@@ -66,6 +70,9 @@ class DeepStore(LibraryBase):
                 [(todo.video_id, float(m.start), float(max(m.end, m.start)), m.kind, clean_text(m.text),
                   clean_text(m.language)) for m in moments if m.text.strip()],
             )
+            if stats:
+                conn.execute("UPDATE videos SET stats = json_patch(stats, ?) WHERE id = ?",
+                             (encode_stats(stats), todo.video_id))
             _finish(conn, todo.video_id, stage, version, "done", None, seconds, len(moments))
         return True
 

@@ -31,7 +31,7 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from pyrec.errors import ModelError, PyrecError
-from pyrec.features.deep import DeepStage
+from pyrec.features.deep import DeepResult, DeepStage
 from pyrec.records import Moment
 from pyrec.scan.heard_text import embed_with_heard_text
 from pyrec.scan.passages import embed_missing_passages
@@ -56,9 +56,10 @@ def default_stages() -> list[DeepStage]:
     """Every slow reader pyrec has; the pass runs those whose ``unavailable()`` is None.
     (A new reader is one more entry here.)"""
     from pyrec.features.onscreen import ScreenTextStage
+    from pyrec.features.shots import ShotStage
     from pyrec.features.speech import SpeechStage
 
-    return [SpeechStage(), ScreenTextStage()]
+    return [SpeechStage(), ScreenTextStage(), ShotStage()]
 
 
 @dataclass
@@ -94,7 +95,7 @@ DeepProgressCallback = Callable[[DeepProgress], None]
 # What reading one file with one stage came to, as plain data (it crosses
 # back from the worker process): its moments, a one-line failure of the file,
 # or a one-line failure of the stage's model (the stage stops, nothing marked).
-Outcome = tuple[Literal["done"], list[Moment]] | tuple[Literal["failed", "model"], str]
+Outcome = tuple[Literal["done"], list[Moment] | DeepResult] | tuple[Literal["failed", "model"], str]
 
 
 class DeepPass:
@@ -180,14 +181,17 @@ class DeepPass:
             summary.pending += 1
         elif outcome[0] == "failed":
             self._failed(todo, stage, summary, outcome[1], t0)
-        elif self.library.store_deep(todo, stage.name, stage.version, outcome[1], time.monotonic() - t0):
-            summary.done += 1
-            summary.moments += len(outcome[1])
-            if outcome[1]:
-                embed_with_heard_text(self.library, todo.video_id)
-            embed_missing_passages(self.library, [todo.video_id])  # the new lines, searchable by meaning
         else:
-            summary.changed += 1
+            result = outcome[1] if isinstance(outcome[1], DeepResult) else DeepResult(outcome[1])
+            if self.library.store_deep(todo, stage.name, stage.version, result.moments, time.monotonic() - t0,
+                                       stats=result.stats):
+                summary.done += 1
+                summary.moments += len(result.moments)
+                if result.moments:
+                    embed_with_heard_text(self.library, todo.video_id)
+                embed_missing_passages(self.library, [todo.video_id])  # the new lines, searchable by meaning
+            else:
+                summary.changed += 1
 
     def _in_worker(self, todo: DeepTodo, stage: DeepStage, cancel: threading.Event | None) -> Outcome | str | None:
         """Read in the worker: its outcome, the crash line if the worker died,

@@ -11,8 +11,7 @@ from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from pyrec.errors import MediaError, PyrecError
-from pyrec.features.extract import embed_text_info, extract_media
-from pyrec.features.framegrid import grids_for
+from pyrec.features.extract import embed_text_info, scan_media
 from pyrec.features.language import preferred_languages
 from pyrec.features.media_text import subtitle_digest
 from pyrec.features.soundscape import sound_traits
@@ -125,7 +124,7 @@ def with_sidecar_cues(media: MediaText | None, sidecar: SidecarText) -> MediaTex
 def index_file(stat: FileStat, options: IndexOptions) -> VideoRecord | ScanFailure:
     """Index one file. Never raises: a failure comes back as a ScanFailure."""
     try:
-        features, media = extract_media(
+        features, media, grids = scan_media(
             stat.path,
             max_keyframes=options.max_keyframes,
             thumbnail_dir=options.thumbnail_dir,
@@ -151,7 +150,7 @@ def index_file(stat: FileStat, options: IndexOptions) -> VideoRecord | ScanFailu
             stats=features.stats,
             warnings=warnings,
             media=media,
-            frame_grids=grids_for(stat.path, features.probe, features.stats, warnings, media),  # for duplicates
+            frame_grids=grids,  # for duplicates: read in the same open (and decode) of the file
         )
     except MediaError as exc:
         return ScanFailure(stat, exc.one_line())

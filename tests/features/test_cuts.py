@@ -139,9 +139,24 @@ def test_long_video_is_sampled_and_its_scene_count_estimated(tmp_path: Path) -> 
     path = tmp_path / "long.mp4"
     shots = [(4.0, "drift", s) for s in range(40)]  # 160 s, a cut every 4 s: 15 cuts per minute
     write_shots(path, shots)
-    # as if it were large: the fast pass then reads SAMPLES stretches, not the whole stream
-    result = fast_shots(path, duration=160.0, fps=FPS, width=1920, height=1080)
+    # as if it were large (720p): the fast pass then reads SAMPLES stretches, not the whole stream
+    result = fast_shots(path, duration=160.0, fps=FPS, width=1280, height=720)
     assert result.duration == 160.0 and result.seconds < 160.0 / 2
     assert result.frames <= SAMPLES * 10
     assert result.cuts_per_minute == pytest.approx(15.0, rel=0.5)
     assert 20 <= result.scenes <= 61
+
+
+def test_larger_pictures_get_shorter_sample_stretches(tmp_path: Path) -> None:
+    """The sample costs about a 720p one's decoded pixels at any size (1080p
+    decoding costs ~2.2x per frame), never under MIN_SAMPLE_SECONDS."""
+    from pyrec.features.cuts import MIN_SAMPLE_SECONDS, SAMPLE_SECONDS, SAMPLES, fast_shots, sample_seconds
+
+    assert sample_seconds(640, 360) == sample_seconds(1280, 720) == SAMPLE_SECONDS
+    assert sample_seconds(1600, 900) == pytest.approx(SAMPLE_SECONDS * 1280 * 720 / (1600 * 900))
+    assert sample_seconds(1920, 1080) == sample_seconds(3840, 2160) == MIN_SAMPLE_SECONDS
+    path = tmp_path / "long.mp4"
+    write_shots(path, [(4.0, "drift", s) for s in range(40)])
+    at_720 = fast_shots(path, duration=160.0, fps=FPS, width=1280, height=720)
+    at_1080 = fast_shots(path, duration=160.0, fps=FPS, width=1920, height=1080)
+    assert at_1080.seconds < 0.6 * at_720.seconds and at_1080.frames <= SAMPLES * 5

@@ -197,8 +197,9 @@ def test_with_pyrecs_own_readers_search_finds_what_is_said(make_window, qtbot, d
     with qtbot.waitSignal(window.deep.finished, timeout=TIMEOUT * 3) as finished:
         window.scan.deep_button.click()
     summary = finished.args[0]
-    # 4 files × 2 readers; the news clip has no sound track: read, nothing said (not a failure)
-    assert (summary.done, summary.failed) == (8, 0) and not summary.cancelled and not summary.unavailable, summary
+    # 4 files × 3 readers (speech, on-screen text, whole-film shot cuts); the news
+    # clip has no sound track: read, nothing said (not a failure)
+    assert (summary.done, summary.failed) == (12, 0) and not summary.cancelled and not summary.unavailable, summary
     assert summary.errors == []
     hits = [h for h in search_hits(window, qtbot, "lighthouse keeper") if h.get("moments")]
     assert [Path(h["path"]).name for h in hits] == ["lighthouse-talk.mp4"], hits

@@ -149,7 +149,7 @@ def test_rescan_of_unchanged_files_does_not_reopen_them(scanned, db: Path, monke
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("an unchanged file was opened again")
 
-    monkeypatch.setattr("pyrec.scan.indexer.extract_media", refuse)
+    monkeypatch.setattr("pyrec.scan.indexer.scan_media", refuse)
     with Library.open(db) as lib:
         summary = Scanner(lib, jobs=1).scan([scanned[1]])
         assert (summary.unchanged, summary.added, summary.updated, summary.failed) == (3, 0, 0, 0)
