@@ -30,6 +30,13 @@ INTERACTION_KINDS = ("play", "like", "dislike", "rate", "hide", "skip", "watched
 # Kinds of timed text a video carries (the library's moments table checks the
 # same list: a new kind needs a migration).
 MOMENT_KINDS = ("chapter", "subtitle", "speech", "screen_text")
+# Moments only the deep pass writes (what is said, what is shown on screen);
+# a scan writes the others (chapters, subtitle lines) and replaces them.
+DEEP_MOMENT_KINDS = ("speech", "screen_text")
+# Stats a deep-pass stage writes over the fast pass's estimate of the same
+# name (whole-film shot cuts over the sampled ones); kept, like the stage's
+# moments, when an unchanged file is indexed again by newer extractors.
+DEEP_STATS: dict[str, tuple[str, ...]] = {"shots": ("cuts_per_minute", "scenes", "shots_seen")}
 # How a moment's place is said, by kind ("said at 0:06"): search results and reasons.
 MOMENT_PLACES = {"chapter": "chapter at", "subtitle": "said at", "speech": "said at", "screen_text": "on screen at"}
 

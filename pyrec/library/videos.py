@@ -6,6 +6,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 from pyrec.errors import LibraryError, NotFoundError
 from pyrec.library.base import LibraryBase
@@ -24,6 +25,8 @@ from pyrec.library.codec import (
 from pyrec.library.moments import insert_media
 from pyrec.library.rows import VIDEO_STATUSES, KnownFile, VideoInfo
 from pyrec.records import (
+    DEEP_MOMENT_KINDS,
+    DEEP_STATS,
     EXTRACTOR_VERSION,
     CREDITS_SECONDS,
     ENTITY_KINDS,
@@ -42,7 +45,7 @@ from pyrec.records import (
 # text change re-indexes the video's search row (a trigger); with the long
 # subtitle text gone first and added last, those re-indexes stay cheap.
 _CHILD_TABLES = ("texts", "keyframes", "labels", "embeddings", "video_entities", "moments", "media_info",
-                 "frame_grids", "deep_runs")  # deep_runs: the deep pass reads a re-indexed file again
+                 "frame_grids", "deep_runs")  # deep_runs: the deep pass reads a changed file again
 
 _ORDERS = {
     "id": "v.id",
@@ -67,6 +70,28 @@ _KNOWN_SELECT = "SELECT id, path, size, mtime_ns, quick_hash, status, extracted 
 _PRESENT_STATUS = "CASE WHEN error IS NULL THEN 'ok' ELSE 'failed' END"
 
 
+class _KeptDeep(NamedTuple):
+    stages: tuple[str, ...]  # deep stages whose results stay
+    stats: dict[str, float]  # and the stats they wrote
+
+
+def _deep_results_kept(conn: sqlite3.Connection, record: VideoRecord) -> _KeptDeep:
+    """When an unchanged file (same size, mtime and content hash) is indexed
+    again, by newer extractors (the upgrade pass), what the deep pass read of
+    it stays: minutes of speech recognition per film are not thrown away
+    because a fast-pass extractor improved. A changed file loses them."""
+    f = record.file
+    row = conn.execute(f"SELECT id, size, mtime_ns, quick_hash, stats FROM videos WHERE path = {PATH_SQL}",
+                       (path_param(f.path),)).fetchone()
+    if row is None or (row[1], row[2], row[3]) != (f.size, f.mtime_ns, f.quick_hash) or not f.quick_hash:
+        return _KeptDeep((), {})
+    stages = tuple(str(r[0]) for r in conn.execute(
+        "SELECT stage FROM deep_runs WHERE video_id = ? AND status = 'done'", (row[0],)))
+    prior = decode_stats(row[4])
+    stats = {k: prior[k] for s in stages for k in DEEP_STATS.get(s, ()) if k in prior}
+    return _KeptDeep(stages, stats)
+
+
 class VideoStore(LibraryBase):
     # ---- writes -----------------------------------------------------------
 
@@ -80,6 +105,8 @@ class VideoStore(LibraryBase):
         now = time.time()
         f, p, t = record.file, record.probe, record.text
         with self._write() as conn:
+            kept = _deep_results_kept(conn, record)
+            stats = {**record.stats, **kept.stats}
             video_id = conn.execute(
                 f"""
                 INSERT INTO videos (path, size, mtime_ns, quick_hash, duration, fps, width, height,
@@ -103,13 +130,21 @@ class VideoStore(LibraryBase):
                     p.duration, p.fps, p.width, p.height, clean_text(p.codec), p.rotation, p.frame_count,
                     p.playable, now, now,
                     clean_text(t.title), t.year, t.season, t.episode, clean_text(t.plot),
-                    clean_text(t.media_type), t.rating, encode_stats(record.stats),
+                    clean_text(t.media_type), t.rating, encode_stats(stats),
                 ),
             ).fetchone()[0]
             old_entities = [r[0] for r in conn.execute(
                 "SELECT entity_id FROM video_entities WHERE video_id = ?", (video_id,))]
             for table in _CHILD_TABLES:
+                if table in ("moments", "deep_runs") and kept.stages:
+                    continue
                 conn.execute(f"DELETE FROM {table} WHERE video_id = ?", (video_id,))
+            if kept.stages:  # what the deep pass read of this same file stays; the rest is the scan's to write
+                marks = ",".join("?" * len(kept.stages))
+                conn.execute(f"DELETE FROM deep_runs WHERE video_id = ? AND stage NOT IN ({marks})",
+                             (video_id, *kept.stages))
+                conn.execute("DELETE FROM moments WHERE video_id = ? AND kind NOT IN (?, ?)",
+                             (video_id, *DEEP_MOMENT_KINDS))
             conn.executemany(
                 "INSERT INTO keyframes (video_id, idx, time, thumbnail, phash, sharpness, brightness) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -9,8 +9,9 @@ from dataclasses import replace
 
 from pyrec.features.text import SUBTITLE_CHARS, embed_text_info
 from pyrec.library import Library
+from pyrec.records import DEEP_MOMENT_KINDS
 
-HEARD_KINDS = ("speech", "screen_text")
+HEARD_KINDS = DEEP_MOMENT_KINDS
 _TAG_KINDS = ("genre", "tag", "person")
 
 

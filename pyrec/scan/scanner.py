@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from pyrec import lifeline, netguard
 from pyrec.records import EXTRACTOR_VERSION, FileStat, ScanFailure, VideoRecord
+from pyrec.scan.heard_text import embed_with_heard_text
 from pyrec.scan.quickhash import quick_hash
 
 if TYPE_CHECKING:  # the indexer pulls in OpenCV, ONNX Runtime and the models: load it when a scan runs
@@ -252,10 +253,13 @@ class Scanner:
             summary.failed += 1
             summary.errors.append(result.error)
             return
-        self.library.upsert_video(result)
+        video_id = self.library.upsert_video(result)
         summary.warnings.extend(result.warnings)
         if is_update:
             summary.updated += 1
+            # An unchanged file indexed again by newer extractors keeps what the deep
+            # pass heard and read (library.upsert_video); its text vector takes it in again.
+            embed_with_heard_text(self.library, video_id)
         else:
             summary.added += 1
 

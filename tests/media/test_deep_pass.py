@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -18,11 +19,14 @@ import time
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from pyrec.cli import main
 from pyrec.library import Library
-from pyrec.models import whisper
+from pyrec.models import TEXT_MODEL, whisper
+from pyrec.scan.deep import DeepPass
+from pyrec.scan.scanner import Scanner
 from pyrec.service import PyrecService
 
 from .deep_stages import LoudestSecond
@@ -188,3 +192,40 @@ def test_speech_is_transcribed_and_search_finds_a_spoken_word(db: Path, capsys: 
     assert [m for m in shown["moments"] if m["kind"] == "speech"] == []
     words = " ".join(m["text"] for m in cli_json(capsys, "show", "1", "--db", str(db))["moments"]).lower()
     assert all(w in words for w in ("storm", "harbo", "stairs", "great lamp"))
+
+
+def text_vector(lib: Library, video_id: int) -> np.ndarray:
+    ids, matrix = lib.embeddings(f"{TEXT_MODEL}/text")
+    return matrix[list(ids).index(video_id)]
+
+
+def test_newer_extractors_keep_what_the_deep_pass_read_of_an_unchanged_file(db: Path, tmp_path: Path) -> None:
+    """The upgrade pass indexes every file again when pyrec's extractors
+    improve; minutes of speech recognition per film must not go with it. An
+    unchanged file keeps its deep runs, their moments and the whole-film
+    figures, and its text vector takes the heard lines in again."""
+    from pyrec.features.shots import ShotStage
+
+    with Library.open(db) as lib:
+        first = DeepPass(lib, [LoudestSecond(), ShotStage()]).run()
+        assert first.failed == 0 and first.done == 10
+        video = lib.videos()[0]
+        before_runs = [(r.stage, r.status) for r in lib.deep_runs(video.id)]
+        heard = [m for m in lib.moments(video.id) if m.text == "loudest second"]
+        stats = lib.video(video.id).stats
+        vector = text_vector(lib, video.id)
+    assert heard and "shots_seen" in stats
+    conn = sqlite3.connect(db)
+    with conn:  # as a library an older pyrec stored: the upgrade pass re-indexes every file
+        conn.execute("UPDATE videos SET extracted = 0")
+    conn.close()
+    with Library.open(db) as lib:
+        summary = Scanner(lib, thumbnail_dir=tmp_path / "thumbs", jobs=1).scan([Path(video.file.path).parent])
+        assert summary.updated >= 1 and summary.failed == 0
+        assert [(r.stage, r.status) for r in lib.deep_runs(video.id)] == before_runs
+        assert [m for m in lib.moments(video.id) if m.text == "loudest second"] == heard
+        after = lib.video(video.id).stats
+        assert {k: after[k] for k in ("cuts_per_minute", "scenes", "shots_seen")} == \
+            {k: stats[k] for k in ("cuts_per_minute", "scenes", "shots_seen")}
+        assert np.allclose(text_vector(lib, video.id), vector, atol=1e-5)  # the heard lines are in it again
+        assert DeepPass(lib, [LoudestSecond(), ShotStage()]).run().done == 0  # nothing to read again
