@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 from pyrec import shapes
 from pyrec.recommend.blend import Recommendation
-from pyrec.recommend.explain import Reason
+from pyrec.recommend.explain import Reason, reason
 from pyrec.records import Moment
 from pyrec.service.behaviour import NOBODY, Behaviour
+from pyrec.service.passage_lines import REFINED_HITS, best_lines
 from pyrec.service.store import Ref, Store
 from pyrec.service.warm import WarmRecommender
 
@@ -104,14 +105,19 @@ class Recommending:
         passages = self.warm.passage_matches(vector, encoder.model_id)
         with self.warm.searchable() as rec:
             recs = rec.search(query, query_vector=vector, fts=fts, n=n, profile=profile_id, passages=passages)
+        # A hit by meaning says where too: its passage, after the word hits;
+        # for the first few, the very line of it that means what was asked.
+        meant = {r.video_id: int(reason.data["passage"]) for r in recs for reason in r.reasons
+                 if reason.kind == "search_passage"}
+        stored = lib.passages_by_ids(meant.values())
+        first = {meant[r.video_id] for r in recs[:REFINED_HITS] if r.video_id in meant}
+        lines = best_lines(lib, encoder, vector, {pid: stored[pid] for pid in first if pid in stored})
+        for r in recs:
+            r.reasons = [_at_line(x, lines) for x in r.reasons]
         cards = self.cards(recs)[0]
         where: dict[int, list[shapes.MomentJson]] = {}
         for hit in moments:
             where.setdefault(hit.video_id, []).append(shapes.moment_json(hit.moment))
-        # A hit by meaning says where too: its passage, after the word hits.
-        meant = {r.video_id: int(reason.data["passage"]) for r in recs for reason in r.reasons
-                 if reason.kind == "search_passage"}
-        stored = lib.passages_by_ids(meant.values())
         for video_id, passage_id in meant.items():
             found = stored.get(passage_id)
             if found is None:
@@ -119,7 +125,7 @@ class Recommending:
             p = found.passage
             said = where.setdefault(video_id, [])
             if not any(m["kind"] == p.kind and p.start <= m["time"] <= p.end for m in said):
-                said.append(shapes.moment_json(Moment(p.start, p.end, p.kind, p.text)))
+                said.append(shapes.moment_json(lines.get(passage_id) or Moment(p.start, p.end, p.kind, p.text)))
         for card in cards:
             if card["id"] in where:
                 card["moments"] = where[card["id"]]
@@ -155,6 +161,12 @@ class Recommending:
         with self.warm.serving() as rec:
             catalog, history = rec.catalog, rec.history
         return evaluate_history(catalog, history, k=k)
+
+
+def _at_line(r: Reason, lines: dict[int, Moment]) -> Reason:
+    """A passage reason moved to the time of the line found in it (see passage_lines)."""
+    line = lines.get(int(r.data.get("passage", -1))) if r.kind == "search_passage" else None
+    return r if line is None else reason(r.kind, r.weight, **{**r.data, "time": line.start})
 
 
 def _text_encoder() -> TextEncoder:

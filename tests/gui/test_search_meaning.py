@@ -1,6 +1,7 @@
 """The GUI's search page on a real scanned film: a paraphrase that shares
 none of the film's words finds it by meaning and says where, exactly as a
-word hit does ("said at 0:01: “…”"), from the same card moments."""
+word hit does ("said at 0:04: “…”": the line of the matching passage that
+means what was asked), from the same card moments."""
 
 from __future__ import annotations
 
@@ -16,8 +17,8 @@ def test_a_paraphrase_says_where_on_the_search_page(make_window, qtbot, long_lib
     index = window.search.model.index(0)
     assert index.data(Role.Video)["title"] == "Storm Watch"
     reason = index.data(Role.Reason)
-    assert reason.startswith("said at 0:01: “The lighthouse keeper waits for the storm."), reason
-    assert "said at 0:01" in index.data(0x0003)  # the tooltip lists the place too (Qt.ToolTipRole)
+    assert reason == "said at 0:04: “Ships pass the lighthouse at night.”", reason  # the line, not its passage's first
+    assert "said at 0:04" in index.data(0x0003)  # the tooltip lists the place too (Qt.ToolTipRole)
 
 
 def test_nonsense_says_nowhere_on_the_search_page(make_window, qtbot, long_library) -> None:  # noqa: F811
