@@ -141,27 +141,18 @@ def choose_best(group: Sequence[DupeItem], fine: FineDetail | None = None) -> tu
     return best[2], _why(best[2], best[0], runner_up[2], runner_up[0], len(group))
 
 
+# What each place of the key (choose_best) says when it is the first to differ.
+_WHY = ("{others} {are} damaged (cut off before the end)", "{others} {are} trimmed",
+        "the most picture detail ({width}x{height})", "HDR", "{bits}-bit colour",
+        "the {size} copy is an upscale (no finer detail)", "the {size} copy has an added intro",
+        "the best picture for its size (bitrate for its codec)", "the largest file")
+
+
 def _why(best: DupeItem, best_key: Key, other: DupeItem, other_key: Key, copies: int) -> str:
     """What first sets the kept copy apart from its closest rival, as the key orders it."""
-    others = "the other copy" if copies == 2 else "the others"
-    size = f"{other.width}x{other.height}"
     differs = next((i for i, (a, b) in enumerate(zip(best_key, other_key, strict=True)) if a != b), None)
     if differs is None:
-        return f"{others} are alike; the first one found" if copies > 2 else "the two are alike; the first one found"
-    if differs == 0:
-        return f"{others} {'is' if copies == 2 else 'are'} damaged (cut off before the end)"
-    if differs == 1:
-        return f"{others} {'is' if copies == 2 else 'are'} trimmed"
-    if differs == 2:
-        return f"the most picture detail ({best.width}x{best.height})"
-    if differs == 3:
-        return "HDR"
-    if differs == 4:
-        return f"{best.bit_depth}-bit colour"
-    if differs == 5:
-        return f"the {size} copy is an upscale (no finer detail)"
-    if differs == 6:
-        return f"the {size} copy has an added intro"
-    if differs == 7:
-        return "the best picture for its size (bitrate for its codec)"
-    return "the largest file"
+        return "the others are alike; the first one found" if copies > 2 else "the two are alike; the first one found"
+    return _WHY[differs].format(others="the other copy" if copies == 2 else "the others",
+                                are="is" if copies == 2 else "are", width=best.width, height=best.height,
+                                bits=best.bit_depth, size=f"{other.width}x{other.height}")
