@@ -18,7 +18,7 @@ from pyrec.recommend.catalog import ENTITY_KINDS, KIND, Catalog, History
 from pyrec.recommend.collaborative import CollaborativeScorer, ModelFactory
 from pyrec.recommend.content import ContentScorer
 from pyrec.recommend.dupes.copies import DupeIndex, group_of
-from pyrec.recommend.dupes.in_library import library_groups
+from pyrec.recommend.dupes.in_library import FrameChecks, library_groups
 from pyrec.recommend.dupes.items import DupeGroup
 from pyrec.recommend.explain import Reason
 from pyrec.recommend.graph import GraphScorer
@@ -89,14 +89,16 @@ class Recommender:
 
     @classmethod
     def from_library(cls, lib: Library, *, duplicates: bool = True, detect_below: int | None = None,
-                     **kwargs: Any) -> Recommender:
+                     frame_checks: FrameChecks = (None, None), **kwargs: Any) -> Recommender:
         """With `duplicates`, every answer treats copies as one video. The
         groups are read from the library (dupes.library_groups), never found
         here except in a library of fewer than `detect_below` videos (default
         DETECT_INLINE_BELOW) whose stored groups are stale; a larger one keeps
         its stale groups (and `duplicates_current` False) until
         `dupes.detect_in_library` runs (the service runs it at the end of a
-        scan and for `pyrec dupes`)."""
+        scan and for `pyrec dupes`). `frame_checks`: the decoded-frame
+        comparisons detection uses (best copy, still pairs), as the service
+        hands them to `detect_in_library`."""
         catalog = catalog_from_library(lib)
         # A library stores ratings out of 10 (as Kodi, Plex and Trakt do);
         # the signals' default scale is MovieLens's 5.
@@ -104,7 +106,7 @@ class Recommender:
         rec = cls(catalog, history_from_library(lib, catalog), **kwargs)
         if duplicates:
             below = DETECT_INLINE_BELOW if detect_below is None else detect_below
-            groups, rec.duplicates_current = library_groups(lib, detect_below=below)
+            groups, rec.duplicates_current = library_groups(lib, detect_below=below, checks=frame_checks)
             rec.set_duplicates(groups)
         return rec
 

@@ -27,6 +27,7 @@ from pyrec.library import Library
 from pyrec.recommend.dupes import DupeGroup, detect_in_library, dismiss_group, library_fingerprint, stored_groups
 from pyrec.recommend.dupes.best import FineDetail
 from pyrec.recommend.dupes.items import DupeItem
+from pyrec.recommend.dupes.still import SameDetail
 from pyrec.recommend.engine import Recommender
 from pyrec.recommend.passages import PassageIndex, PassageMatch
 from pyrec.service.behaviour import StoredEvent
@@ -102,7 +103,9 @@ class WarmRecommender:
         """Built when missing or after a scan; a retrain starts behind it when due."""
         with self._lock:
             if self._recommender is None or self._stale:
-                self._recommender, self._stale = Recommender.from_library(self.store.library), False
+                lib = self.store.library
+                checks = (_frames_compared(lib), _details_compared(lib))
+                self._recommender, self._stale = Recommender.from_library(lib, frame_checks=checks), False
             elif self._recommender.stale():
                 self._retrain_in_background(self._recommender)
             return self._recommender
@@ -182,7 +185,7 @@ class WarmRecommender:
         with self._dupes_lock:  # one detection at a time; answers keep being served meanwhile
             fingerprint, groups = stored_groups(lib)
             if force or fingerprint is None or fingerprint != library_fingerprint(lib):
-                groups = detect_in_library(lib, fine=_frames_compared(lib))
+                groups = detect_in_library(lib, fine=_frames_compared(lib), same_detail=_details_compared(lib))
             else:
                 return groups
         self._hand_over(groups)
@@ -221,5 +224,19 @@ def _frames_compared(lib: Library) -> FineDetail:
         if larger.video_id not in found or smaller.video_id not in found:
             return None
         return detail_beyond(found[larger.video_id].file.path, found[smaller.video_id].file.path, times)
+
+    return compare
+
+
+def _details_compared(lib: Library) -> SameDetail:
+    """still.py's check on the library's files: the fine structure of two
+    still videos' decoded frames at aligned times (features.finedetail)."""
+    from pyrec.features.finedetail import detail_agreement
+
+    def compare(a: DupeItem, b: DupeItem, times: list[tuple[float, float]]) -> float | None:
+        found = lib.videos_by_ids([a.video_id, b.video_id])
+        if a.video_id not in found or b.video_id not in found:
+            return None
+        return detail_agreement(found[a.video_id].file.path, found[b.video_id].file.path, times)
 
     return compare

@@ -136,3 +136,30 @@ def test_the_service_keeps_the_source_over_its_upscales(made: dict[str, Path], t
     assert Path(kept["path"]).name == "src.mp4", groups[0]["reason"]
     # The page that offers to trash the others says why (the closest rival: the 1.5x upscale)
     assert groups[0]["reason"].endswith("copy is an upscale (no finer detail)"), groups[0]["reason"]
+
+
+def test_two_snowfalls_over_one_landscape_are_not_copies(tmp_path: Path) -> None:
+    """Still pictures whose 16x16 grids cannot tell them apart (the demo's
+    First Snow and Whiteout: snow falling in dots over one landscape) are two
+    videos: their decoded frames disagree in every edge. A re-encode and a
+    resize of one of them are still its copies. (The duplicates page offered
+    to trash Whiteout as a copy of First Snow.)"""
+    import subprocess
+
+    from pyrec.demo.clips import render_clip
+    from pyrec.service import PyrecService
+
+    folder = tmp_path / "films"
+    folder.mkdir()
+    first = render_clip(folder / "First.Snow.mp4", "snow", seconds=4.0, size=(480, 270), seed=11)
+    render_clip(folder / "Whiteout.mp4", "snow", seconds=4.0, size=(480, 270), seed=10)
+    for name, args in (("First.Snow.reencoded.mp4", ["-crf", "32"]), ("First.Snow.small.mp4", ["-vf", "scale=320:180"])):
+        subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", str(first), *args, "-c:v", "libx264", str(folder / name)],
+                       check=True)
+    with PyrecService(tmp_path / "lib.sqlite", cache_dir=tmp_path / "cache") as service:
+        assert service.scan([folder], jobs=1).added == 4
+        groups = [sorted(Path(c["path"]).name for c in g["items"]) for g in service.dupes()]
+        shelf_ids = {i["id"] for s in service.shelves() for i in s["items"]}
+        whiteout = next(v["id"] for v in service.videos(limit=None) if v["path"].endswith("Whiteout.mp4"))
+    assert groups == [["First.Snow.mp4", "First.Snow.reencoded.mp4", "First.Snow.small.mp4"]], groups
+    assert whiteout in shelf_ids  # a look-alike is recommended, not hidden as a copy

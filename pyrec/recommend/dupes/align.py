@@ -232,6 +232,7 @@ class Verdict:
     b_in_a: bool = False
     offset: float = 0.0  # b's time = rate x a's time + offset
     rate: float = 1.0
+    still: bool = False  # told by near-identical still frames alone (no motion to compare)
 
 
 NOT_SHOWN = Verdict(0.0)
@@ -263,7 +264,8 @@ def verdict(a: DupeItem, b: DupeItem) -> Verdict | None:
         evidence = _evidence(found)
         if evidence > 0:
             inside = found.cover >= WHOLE  # the shorter one is wholly in the overlap
-            return Verdict(evidence, inside and la <= lb_a, inside and lb_a <= la, found.offset, found.rate)
+            return Verdict(evidence, inside and la <= lb_a, inside and lb_a <= la, found.offset, found.rate,
+                           still=found.motion is None)
     return NOT_SHOWN
 
 

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from pyrec.recommend.dupes.align import NOT_SHOWN, Verdict, verdict
 from pyrec.recommend.dupes.best import FineDetail, choose_best
+from pyrec.recommend.dupes.still import SameDetail, still_copies
 from pyrec.recommend.dupes.candidates import (
     candidate_pairs,
     dense_pairs,
@@ -57,6 +58,7 @@ def find_duplicates(
     embedding_threshold: float = 0.97,  # embeddings this close are a candidate pair (never evidence)
     index_factory: IndexFactory | None = None,
     fine: FineDetail | None = None,  # decoded frames of two copies compared (best.py): upscales told apart
+    same_detail: SameDetail | None = None,  # decoded frames of a still pair compared (still.py)
 ) -> list[DupeGroup]:
     pairs = candidate_pairs(items) | dense_pairs(items)
     pairs.update(embedding_pairs(items, threshold=embedding_threshold, index_factory=index_factory))
@@ -66,6 +68,8 @@ def find_duplicates(
     for i, j in sorted(pairs):
         v = verify_pair(items[i], items[j], max_hamming=max_hamming, min_fraction=min_fraction,
                         time_tolerance=time_tolerance)
+        if v.evidence > 0 and not still_copies(items[i], items[j], v, same_detail):
+            continue  # one still scene, two different pictures
         if v.evidence > 0 and sound_differs(items[i], items[j], v.offset, v.rate):
             edits[(i, j)] = v.evidence
         elif v.evidence > 0:

@@ -10,6 +10,7 @@ import numpy as np
 from pyrec.recommend.dupes.best import FineDetail
 from pyrec.recommend.dupes.detect import find_duplicates
 from pyrec.recommend.dupes.items import DupeGroup, DupeItem
+from pyrec.recommend.dupes.still import SameDetail
 from pyrec.recommend.dupes.store import library_fingerprint, store_groups, stored_groups
 
 if TYPE_CHECKING:
@@ -37,15 +38,22 @@ def library_items(lib: Library) -> list[DupeItem]:
     return items
 
 
-def detect_in_library(lib: Library, fine: FineDetail | None = None) -> list[DupeGroup]:
+def detect_in_library(lib: Library, fine: FineDetail | None = None,
+                      same_detail: SameDetail | None = None) -> list[DupeGroup]:
     """Find the groups of the library as it is now and store them (with the
     fingerprint read first, so a scan writing meanwhile leaves them stale).
-    ``fine`` compares decoded frames of two copies (best.py: upscales)."""
+    ``fine`` compares decoded frames of two copies (best.py: upscales),
+    ``same_detail`` those of a still pair (still.py)."""
     fingerprint = library_fingerprint(lib)
-    return store_groups(lib, fingerprint, find_duplicates(library_items(lib), fine=fine))
+    return store_groups(lib, fingerprint, find_duplicates(library_items(lib), fine=fine, same_detail=same_detail))
 
 
-def library_groups(lib: Library, *, detect_below: int | None = None) -> tuple[list[DupeGroup], bool]:
+# The decoded-frame comparisons detection can use: best copy (upscales), still pairs.
+FrameChecks = tuple[FineDetail | None, SameDetail | None]
+
+
+def library_groups(lib: Library, *, detect_below: int | None = None,
+                   checks: FrameChecks = (None, None)) -> tuple[list[DupeGroup], bool]:
     """(groups, current). The stored groups when the library has not changed
     since they were found; else, with fewer than `detect_below` 'ok' videos
     (detection is cheap there), found now and stored; else the stored ones
@@ -55,5 +63,5 @@ def library_groups(lib: Library, *, detect_below: int | None = None) -> tuple[li
     if fingerprint is not None and fingerprint == library_fingerprint(lib):
         return groups, True
     if detect_below is not None and lib.count_videos("ok") < detect_below:
-        return detect_in_library(lib), True
+        return detect_in_library(lib, *checks), True
     return groups, False

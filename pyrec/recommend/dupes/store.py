@@ -16,7 +16,7 @@ from pyrec.recommend.dupes.items import DupeGroup
 if TYPE_CHECKING:
     from pyrec.library import Library
 
-DETECTION_VERSION = 5  # bump when detection changes: stored groups are then found again
+DETECTION_VERSION = 6  # bump when detection changes: stored groups are then found again
 
 
 def library_fingerprint(lib: Library) -> str:
