@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -214,29 +214,31 @@ class WarmRecommender:
         self.wait_for_retrain(timeout=60.0)
 
 
-def _frames_compared(lib: Library) -> FineDetail:
-    """best.py's upscale check on the library's files: decoded frames of two
-    copies at aligned times (features.finedetail), looked up by video id."""
-    from pyrec.features.finedetail import detail_beyond
-
-    def compare(larger: DupeItem, smaller: DupeItem, times: list[tuple[float, float]]) -> float | None:
-        found = lib.videos_by_ids([larger.video_id, smaller.video_id])
-        if larger.video_id not in found or smaller.video_id not in found:
-            return None
-        return detail_beyond(found[larger.video_id].file.path, found[smaller.video_id].file.path, times)
-
-    return compare
+PathCompare = Callable[[str, str, list[tuple[float, float]]], float | None]
 
 
-def _details_compared(lib: Library) -> SameDetail:
-    """still.py's check on the library's files: the fine structure of two
-    still videos' decoded frames at aligned times (features.finedetail)."""
-    from pyrec.features.finedetail import detail_agreement
-
+def _on_files(lib: Library, compare_files: PathCompare) -> Callable[[DupeItem, DupeItem, list[tuple[float, float]]],
+                                                                     float | None]:
+    """A comparison of two files' decoded frames (features.finedetail), asked
+    about two duplicate items: their files looked up by video id."""
     def compare(a: DupeItem, b: DupeItem, times: list[tuple[float, float]]) -> float | None:
         found = lib.videos_by_ids([a.video_id, b.video_id])
         if a.video_id not in found or b.video_id not in found:
             return None
-        return detail_agreement(found[a.video_id].file.path, found[b.video_id].file.path, times)
+        return compare_files(found[a.video_id].file.path, found[b.video_id].file.path, times)
 
     return compare
+
+
+def _frames_compared(lib: Library) -> FineDetail:
+    """best.py's upscale check (larger copy first) on the library's files."""
+    from pyrec.features.finedetail import detail_beyond
+
+    return _on_files(lib, detail_beyond)
+
+
+def _details_compared(lib: Library) -> SameDetail:
+    """still.py's check on the library's files: the fine structure of two still videos."""
+    from pyrec.features.finedetail import detail_agreement
+
+    return _on_files(lib, detail_agreement)
