@@ -52,9 +52,13 @@ def _languages(tag: str, judged: TrackLanguage | None) -> dict[str, str]:
 
 
 class MomentReads(LibraryBase):
-    def moments(self, video_id: int, kind: str | None = None, *, limit: int | None = None) -> list[Moment]:
-        """A video's moments in time order (chapters before lines at the same time)."""
+    def moments(self, video_id: int, kind: str | None = None, *, limit: int | None = None,
+                starting: tuple[float, float] | None = None) -> list[Moment]:
+        """A video's moments in time order (chapters before lines at the same
+        time); ``starting``: only those that start within (from, to) seconds."""
         where, params = ("AND m.kind = ?", (kind,)) if kind is not None else ("", ())
+        if starting is not None:
+            where, params = f"{where} AND m.start BETWEEN ? AND ?", (*params, float(starting[0]), float(starting[1]))
         with self._read() as conn:
             rows = conn.execute(
                 f"SELECT {_MOMENT_COLUMNS} FROM moments m WHERE m.video_id = ? {where} "

@@ -35,8 +35,8 @@ def passage_lines(library: Library, stored: StoredPassage) -> list[Moment]:
     """The lines a passage was made of: its kind's moments within its time,
     whose words it holds (another language's track shares the times)."""
     p = stored.passage
-    return [m for m in library.moments(stored.video_id, p.kind)
-            if p.start <= m.start <= p.end and _same_text(m.text) in p.text]
+    return [m for m in library.moments(stored.video_id, p.kind, starting=(p.start, p.end))
+            if _same_text(m.text) in p.text]
 
 
 def best_lines(library: Library, encoder: LineEncoder, query_vector: np.ndarray,
